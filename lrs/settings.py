@@ -1,0 +1,98 @@
+"""Configuration: one frozen object built from the environment.
+
+Every knob of the LRS is read here and nowhere else. Defaults are safe for a
+first run on one machine: an SQLite file under ``./lrs-data``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+
+class ConfigurationError(Exception):
+    """A setting that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = ""
+    data_dir: str = "lrs-data"
+    public_url: str = "http://127.0.0.1:8000"
+    """Base URL the LRS is reached at; used for the authority's account homePage."""
+    max_query_limit: int = 1000
+    """Largest page of statements one GET returns (Communication 2.1.3 `limit`)."""
+    max_request_bytes: int = 20 * 1024 * 1024
+    postgres_pool_size: int = 8
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if environ is None else environ
+        settings = cls(
+            database_url=env.get("LRS_DATABASE_URL", ""),
+            data_dir=env.get("LRS_DATA_DIR", "lrs-data"),
+            public_url=env.get("LRS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            max_query_limit=_int(env, "LRS_MAX_QUERY_LIMIT", 1000),
+            max_request_bytes=_int(env, "LRS_MAX_REQUEST_BYTES", 20 * 1024 * 1024),
+            postgres_pool_size=_int(env, "LRS_POSTGRES_POOL_SIZE", 8),
+        )
+        return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return "sqlite:///" + str(Path(self.data_dir).resolve() / "lrs.sqlite3")
+
+    @property
+    def dialect(self) -> str:
+        scheme = urlparse(self.resolved_database_url).scheme
+        if scheme == "sqlite":
+            return "sqlite"
+        if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+            return "postgres"
+        raise ConfigurationError(f"LRS_DATABASE_URL: unsupported scheme {scheme!r}")
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The event store's settings, in the `eventsourcing` library's terms."""
+        url = urlparse(self.resolved_database_url)
+        if self.dialect == "sqlite":
+            path = unquote(url.path)
+            if url.netloc:  # sqlite://relative/path is not a thing; be explicit
+                raise ConfigurationError("LRS_DATABASE_URL: use sqlite:///absolute/path")
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": "30",
+                "APPLICATION_RECORDER_TOPIC": "lrs.recorders:IndexingSQLiteRecorder",
+            }
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(url.path.lstrip("/")) or "postgres",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_POOL_SIZE": str(self.postgres_pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(self.postgres_pool_size),
+            "POSTGRES_PRE_PING": "y",
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_LOCK_TIMEOUT": "30",
+            "APPLICATION_RECORDER_TOPIC": "lrs.recorders:IndexingPostgresRecorder",
+        }
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None

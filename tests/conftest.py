@@ -1,0 +1,128 @@
+"""Fixtures: the same tests run against SQLite and PostgreSQL.
+
+PostgreSQL is reached at ``LRS_TEST_POSTGRES_URL`` (default: the local server
+with trust auth). When it is unreachable the PostgreSQL tests fail; they never
+skip. Deselect them explicitly with ``-m "not postgres"`` on a machine without it.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from lrs.services import Services
+from lrs.settings import Settings
+
+ADMIN_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+LRS_TABLES = ("stored_events", "xapi_statement", "xapi_statement_key", "lrs_credential")
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    name = f"lrs_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is unreachable at {ADMIN_URL}: {exc}", pytrace=False)
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = ADMIN_URL.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _truncate_postgres(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        present = {
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchall()
+        }
+        tables = [t for t in LRS_TABLES if t in present]
+        if tables:
+            conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'lrs.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_database")
+    _truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, data_dir=str(tmp_path), public_url="http://lrs.test")
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    built = Services.build(settings)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Any:
+    from lrs.app import create_app
+
+    application = create_app(settings)
+    yield application
+    application.extensions["lrs"].close()
+
+
+class XAPIClient:
+    """Flask's test client with the xAPI version header and Basic credentials set."""
+
+    def __init__(self, flask_client: Any, key: str, secret: str, version: str = "1.0.3"):
+        self.flask = flask_client
+        token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+        self.headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": version}
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        for name in [n for n, v in headers.items() if v is None]:
+            del headers[name]
+        return self.flask.open(path, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.request("GET", path, **kwargs)
+
+    def head(self, path: str, **kwargs: Any) -> Any:
+        return self.request("HEAD", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> Any:
+        return self.request("PUT", path, **kwargs)
+
+
+@pytest.fixture
+def make_client(app: Any) -> Any:
+    """A client for a new credential with the given scopes."""
+
+    def make(scopes: tuple[str, ...] = ("all",), label: str = "") -> XAPIClient:
+        credential, secret = app.extensions["lrs"].credentials.create(scopes=scopes, label=label)
+        return XAPIClient(app.test_client(), credential.key, secret)
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: Any) -> XAPIClient:
+    """A client whose credential has the scope ``all``."""
+    return make_client(("all",))

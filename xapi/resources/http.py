@@ -1,0 +1,114 @@
+"""What every xAPI resource shares: the version header, JSON bodies, errors.
+
+This is the only place (with the resource modules) that speaks HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import orjson
+from flask import Blueprint, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
+
+from lrs.services import Services
+from xapi.errors import FieldError, XAPIError
+from xapi.versions import VERSION_HEADER, XAPIVersion, negotiate
+
+log = logging.getLogger("lrs.http")
+
+EXPOSED_HEADERS = (
+    "ETag, Last-Modified, Content-Type, X-Experience-API-Version, "
+    "X-Experience-API-Consistent-Through"
+)
+
+
+class HTTPError(Exception):
+    """A non-400 client error with an xAPI-style JSON body."""
+
+    def __init__(self, status: int, message: str, errors: list[FieldError] | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+def services() -> Services:
+    return current_app.extensions["lrs"]  # type: ignore[no-any-return]
+
+
+def xapi_version() -> XAPIVersion:
+    """The rules of this request (Communication 3.3), checked once per request."""
+    version = g.get("xapi_version")
+    if version is None:
+        version = negotiate(request.headers.get(VERSION_HEADER))
+        g.xapi_version = version
+    return version
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(orjson.dumps(body), status=status, mimetype="application/json")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def error_response(status: int, message: str, errors: list[FieldError] | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    body: dict[str, Any] = {"error": message}
+    if errors:
+        body["errors"] = [e.as_dict() for e in errors]
+    return json_response(body, status, headers)
+
+
+def init_blueprint(bp: Blueprint) -> None:
+    """Headers and error handling common to every xAPI resource."""
+
+    @bp.after_request
+    def add_xapi_headers(response: Response) -> Response:
+        version = g.get("xapi_version")
+        # Communication 3.3: every response carries the version (latest patch).
+        from xapi.versions import SUPPORTED
+
+        response.headers[VERSION_HEADER] = (version or SUPPORTED[0]).name
+        if request.method == "HEAD":
+            response.set_data(b"")
+        return response
+
+    @bp.errorhandler(XAPIError)
+    def on_xapi_error(exc: XAPIError) -> Response:
+        return error_response(exc.status, exc.message, exc.errors)
+
+    @bp.errorhandler(HTTPError)
+    def on_http_error(exc: HTTPError) -> Response:
+        return error_response(exc.status, exc.message, exc.errors, exc.headers)
+
+    @bp.errorhandler(HTTPException)
+    def on_werkzeug_error(exc: HTTPException) -> Response:
+        return error_response(exc.code or 500, exc.description or exc.name)
+
+    @bp.errorhandler(Exception)
+    def on_unexpected(exc: Exception) -> Response:
+        request_id = uuid.uuid4().hex
+        log.exception("unhandled error, request %s", request_id)
+        return error_response(500, f"internal error (request {request_id})")
+
+
+def parse_json_body() -> Any:
+    """The request body as JSON (Communication 1.5.1); 400 when it is not JSON."""
+    if request.mimetype != "application/json":
+        raise XAPIError(
+            f"Content-Type must be application/json, got {request.mimetype or 'none'!r}",
+            [FieldError("Content-Type", "content-type", "expected application/json")],
+        )
+    raw = request.get_data(cache=False)
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise XAPIError(
+            f"the body is not valid JSON: {exc}", [FieldError("", "json", str(exc))]
+        ) from None
