@@ -1,0 +1,163 @@
+"""What the LRS assigns to a statement before storing it, and timestamps.
+
+`prepare` runs after validation and before the append: it fills the
+properties the LRS owns (Data 2.4.1, 2.4.7-2.4.10) and nothing else, so the
+stored statement is the received one plus those. It is pure: time, identity
+and id generation come in as arguments.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from uuid import uuid4
+
+from xapi.versions import XAPIVersion
+
+
+def prepare(
+    statement: Mapping[str, Any],
+    *,
+    authority: Mapping[str, Any],
+    stored: datetime,
+    version: XAPIVersion,
+    new_id: Callable[[], str] = lambda: str(uuid4()),
+) -> dict[str, Any]:
+    """A new statement with the LRS-assigned properties; the input is not changed.
+
+    - ``id`` if absent (Data 2.4.1);
+    - ``timestamp`` = ``stored`` if absent (Data 2.4.7), the sent one is kept as sent;
+    - ``stored`` always overwritten (Data 2.4.8);
+    - ``authority`` always overwritten from the credentials (Data 2.4.9);
+    - ``version`` = the version's default if absent (Data 2.4.10).
+
+    SubStatements get none of these: they MUST NOT have id, stored, version
+    or authority, and their timestamp is not the LRS's to set.
+    The result shares nothing with the arguments, so callers may change it.
+    """
+    doc: dict[str, Any] = copy.deepcopy(dict(statement))
+    if "id" not in doc:
+        doc = {"id": new_id(), **doc}
+    stored_text = format_timestamp(stored)
+    doc.setdefault("timestamp", stored_text)
+    doc["stored"] = stored_text
+    doc["authority"] = copy.deepcopy(dict(authority))
+    doc.setdefault("version", version.default_statement_version)
+    return doc
+
+
+def normalize_context_activities(statement: Mapping[str, Any]) -> dict[str, Any]:
+    """The statement with every contextActivities value as a list (Data 2.4.6.2).
+
+    "The LRS MUST return every value in the contextActivities Object as an
+    array, even if it arrived as a single Activity Object." Kept apart from
+    `prepare`, which assigns only what the LRS owns; call it before storing
+    (or before returning) a statement. Applies to a SubStatement's context too.
+    Returns a new dict when something changes, never changes the input.
+    """
+    doc = dict(statement)
+    changed = False
+    context = doc.get("context")
+    if isinstance(context, Mapping) and _has_single_context_activity(context):
+        context_activities = dict(context["contextActivities"])
+        for kind, value in context_activities.items():
+            if isinstance(value, Mapping):
+                context_activities[kind] = [value]
+        doc["context"] = {**context, "contextActivities": context_activities}
+        changed = True
+    obj = doc.get("object")
+    if isinstance(obj, Mapping) and obj.get("objectType") == "SubStatement":
+        sub = normalize_context_activities(obj)
+        if sub is not obj:
+            doc["object"] = sub
+            changed = True
+    if not changed and isinstance(statement, dict):
+        return statement
+    return doc
+
+
+def _has_single_context_activity(context: Mapping[str, Any]) -> bool:
+    context_activities = context.get("contextActivities")
+    return isinstance(context_activities, Mapping) and any(
+        isinstance(value, Mapping) for value in context_activities.values()
+    )
+
+
+# ---------------------------------------------------------------- timestamps
+
+_D2 = "[0-9]{2}"
+_FRACTION = "(?:[.,](?P<fraction>[0-9]+))?"
+_EXTENDED = re.compile(
+    f"(?P<year>[0-9]{{4}})-(?P<month>{_D2})-(?P<day>{_D2})"
+    f"T(?P<hour>{_D2}):(?P<minute>{_D2})(?::(?P<second>{_D2}){_FRACTION})?"
+    f"(?P<zone>Z|[+-]{_D2}(?::?{_D2})?)?"
+)
+_BASIC = re.compile(
+    f"(?P<year>[0-9]{{4}})(?P<month>{_D2})(?P<day>{_D2})"
+    f"T(?P<hour>{_D2})(?P<minute>{_D2})(?:(?P<second>{_D2}){_FRACTION})?"
+    f"(?P<zone>Z|[+-]{_D2}(?::?{_D2})?)?"
+)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds: ``2026-11-25T16:20:01.123Z``.
+
+    UTC is what the LRS SHOULD* return (Data 4.5); sub-millisecond digits are
+    truncated, which Data 4.5 allows ("MAY be truncated or rounded to at least
+    3 decimal digits"). Truncation, unlike rounding, never moves a time past
+    the next millisecond, so ``stored`` order is kept. Naive datetimes are
+    refused: the LRS must not guess a time zone.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("timestamp must be timezone-aware")
+    utc = moment.astimezone(UTC)
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
+    )
+
+
+def parse_timestamp(text: str) -> datetime:
+    """The timezone-aware instant of an ISO 8601 timestamp (Data 4.5); ValueError if invalid.
+
+    Accepted: a calendar date and a time in the extended form
+    (``2026-11-25T16:20:01.123+05:00``) or the basic form
+    (``20261125T162001Z``), seconds and fraction optional (``.`` or ``,``),
+    offsets ``Z``, ``+hh:mm``, ``+hhmm`` or ``+hh`` (as the validator accepts).
+    A timestamp without an offset is read as UTC. Refused: a space or lowercase ``t`` instead of
+    ``T`` (not ISO 8601), negative zero offsets ``-00``, ``-0000``, ``-00:00``
+    (ISO 8601 requires ``+`` for zero; the conformance suite rejects them),
+    hour 24 and leap seconds (not representable). Digits beyond microseconds
+    are dropped.
+    """
+    match = _EXTENDED.fullmatch(text) or _BASIC.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not an ISO 8601 timestamp: {text!r}")
+    fraction = (match["fraction"] or "0")[:6].ljust(6, "0")
+    moment = datetime(
+        int(match["year"]),
+        int(match["month"]),
+        int(match["day"]),
+        int(match["hour"]),
+        int(match["minute"]),
+        int(match["second"] or 0),
+        int(fraction),
+        tzinfo=_zone(match["zone"]),
+    )  # raises ValueError for out-of-range fields
+    return moment
+
+
+def _zone(designator: str | None) -> timezone:
+    if designator is None or designator == "Z":
+        return UTC
+    digits = designator[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"invalid UTC offset {designator!r}")
+    if designator[0] == "-" and hours == minutes == 0:
+        raise ValueError(f"negative zero UTC offset {designator!r} is not ISO 8601")
+    offset = timedelta(hours=hours, minutes=minutes)
+    return timezone(-offset if designator[0] == "-" else offset)
