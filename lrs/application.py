@@ -22,7 +22,7 @@ from lrs.domain import Statement
 from lrs.settings import Settings
 from projections import statement_index
 from xapi.equivalence import statements_equivalent
-from xapi.prepare import prepare
+from xapi.prepare import normalize_context_activities, prepare
 from xapi.versions import XAPIVersion
 
 
@@ -75,8 +75,12 @@ class LearningRecordStore(Application[UUID]):
         """
         with self._write_lock:
             stored = self._clock.now()
+            # Data 2.4.6.2: contextActivities values are stored (and returned) as arrays.
             prepared = [
-                prepare(s, authority=authority, stored=stored, version=version) for s in statements
+                normalize_context_activities(
+                    prepare(s, authority=authority, stored=stored, version=version)
+                )
+                for s in statements
             ]
             self._append(prepared)
         return [s["id"] for s in prepared]

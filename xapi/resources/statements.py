@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 
 from lrs.application import StatementConflict
 from projections.statement_index import Filter
@@ -29,6 +29,7 @@ CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/statements", "put_statement", put_statement, methods=["PUT"])
+    bp.after_request(_add_consistent_through)
     bp.add_url_rule("/statements", "post_statements", post_statements, methods=["POST"])
     bp.add_url_rule("/statements", "get_statements", get_statements, methods=["GET", "HEAD"])
 
@@ -69,7 +70,7 @@ def put_statement() -> Response:
         raise InvalidParameter("statementId must be a UUID", id_errors)
     statement = {**body, "id": statement_id.lower()}
     _store([statement], principal)
-    return Response(status=204, headers={CONSISTENT_THROUGH: _consistent_through()})
+    return Response(status=204)
 
 
 def post_statements() -> Response:
@@ -92,7 +93,7 @@ def post_statements() -> Response:
         raise InvalidStatement("the statement batch is invalid" if isinstance(body, list)
                                else "the statement is invalid", errors)
     ids = _store(batch, principal)
-    return json_response(ids, headers={CONSISTENT_THROUGH: _consistent_through()})
+    return json_response(ids)
 
 
 def _store(statements: list[dict[str, Any]], principal: Principal) -> list[str]:
@@ -111,6 +112,8 @@ def _store(statements: list[dict[str, Any]], principal: Principal) -> list[str]:
 
 def get_statements() -> Response:
     """Communication 2.1.3: one statement by id, or a StatementResult page."""
+    # Taken before the query runs: everything stored before it is in the answer.
+    g.consistent_through = services().store.consistent_through()
     principal = authenticate()
     version = xapi_version()
     mine_only = not principal.has_any(READ_ALL)
@@ -140,14 +143,10 @@ def _single(query: SingleStatementQuery, mine: Principal | None, languages: list
         if store.authority_key_at(position) != mine.authority_key:
             position = None
     if position is None:
-        raise HTTPError(404, f"no statement {query.statement_id}", headers={
-            CONSISTENT_THROUGH: _consistent_through()})
+        raise HTTPError(404, f"no statement {query.statement_id}")
     statement = store.statements_at([position])[0]
     body = format_statement(statement, query.format, languages)
-    return json_response(body, headers={
-        CONSISTENT_THROUGH: _consistent_through(),
-        "Last-Modified": _http_date(statement["stored"]),
-    })
+    return json_response(body, headers={"Last-Modified": _http_date(statement["stored"])})
 
 
 def _page(query: StatementQuery, after: int | None, mine: Principal | None,
@@ -163,7 +162,7 @@ def _page(query: StatementQuery, after: int | None, mine: Principal | None,
         "statements": [format_statement(s, query.format, languages) for s in statements],
         "more": more,
     }
-    headers = {CONSISTENT_THROUGH: _consistent_through()}
+    headers: dict[str, str] = {}
     if statements:
         newest = max(s["stored"] for s in statements)
         headers["Last-Modified"] = _http_date(newest)
@@ -193,8 +192,12 @@ def _epoch_us(moment: datetime | None) -> int | None:
     return int(moment.timestamp()) * 1_000_000 + moment.microsecond
 
 
-def _consistent_through() -> str:
-    return format_timestamp(services().store.consistent_through())
+def _add_consistent_through(response: Response) -> Response:
+    """Communication 2.1.3: on every response of the Statement resource, errors included."""
+    if request.path.rstrip("/").endswith("/statements"):
+        moment = g.get("consistent_through") or services().store.consistent_through()
+        response.headers.setdefault(CONSISTENT_THROUGH, format_timestamp(moment))
+    return response
 
 
 def _http_date(timestamp: str) -> str:
