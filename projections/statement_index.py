@@ -160,10 +160,29 @@ class Filter:
     limit: int = 100
 
 
+# Stored times are assigned just before the append, and an append commits within
+# this bound (the store's lock and statement timeouts are shorter), so log order
+# and stored order never disagree by more than this. It lets `since`/`until`
+# become log-position bounds found with one index lookup each.
+STORED_SKEW_US = 120 * 1_000_000
+
+# The most selective kind of key drives a query; the others are point lookups.
+_DRIVER_ORDER = (
+    KeyKind.REGISTRATION,
+    KeyKind.AGENT,
+    KeyKind.RELATED_AGENT,
+    KeyKind.ACTIVITY,
+    KeyKind.RELATED_ACTIVITY,
+    KeyKind.VERB,
+)
+
+
 def find_positions(cur: Cursor, f: Filter) -> list[int]:
-    """Positions of the matching, non-voided statements, in result order, at most ``limit+1``."""
-    where = ["s.voided = 0"]
-    params: list[Any] = []
+    """Positions of the matching, non-voided statements, in result order, at most ``limit+1``.
+
+    Results are in log order, which is stored order; the `more` cursor is a log
+    position, so paging never skips or repeats while statements arrive.
+    """
     conditions: list[tuple[KeyKind, str]] = []
     if f.agent is not None:
         conditions.append((KeyKind.RELATED_AGENT if f.related_agents else KeyKind.AGENT, f.agent))
@@ -174,12 +193,38 @@ def find_positions(cur: Cursor, f: Filter) -> list[int]:
         conditions.append((kind, f.activity))
     if f.registration is not None:
         conditions.append((KeyKind.REGISTRATION, f.registration))
-    for kind, key in conditions:
+    conditions.sort(key=lambda c: _DRIVER_ORDER.index(c[0]))
+
+    low, high = _position_bounds(cur, f)
+    if f.after_position is not None:
+        if f.ascending:
+            low = f.after_position if low is None else max(low, f.after_position)
+        else:
+            high = f.after_position if high is None else min(high, f.after_position)
+
+    params: list[Any] = []
+    if conditions:
+        kind, key = conditions[0]
+        column = "d.position"
+        source = "xapi_statement_key d JOIN xapi_statement s ON s.position = d.position"
+        where = ["d.kind = ?", "d.key = ?", "s.voided = 0"]
+        params.extend((int(kind), key))
+    else:
+        column = "s.position"
+        source = "xapi_statement s"
+        where = ["s.voided = 0"]
+    for kind, key in conditions[1:]:
         where.append(
             "EXISTS (SELECT 1 FROM xapi_statement_key k "
             "WHERE k.kind = ? AND k.key = ? AND k.position = s.position)"
         )
         params.extend((int(kind), key))
+    if low is not None:
+        where.append(f"{column} > ?")
+        params.append(low)
+    if high is not None:
+        where.append(f"{column} < ?")
+        params.append(high)
     if f.since_us is not None:
         where.append("s.stored_us > ?")
         params.append(f.since_us)
@@ -189,16 +234,33 @@ def find_positions(cur: Cursor, f: Filter) -> list[int]:
     if f.authority is not None:
         where.append("s.authority_key = ?")
         params.append(f.authority)
-    if f.after_position is not None:
-        where.append("s.position > ?" if f.ascending else "s.position < ?")
-        params.append(f.after_position)
     order = "ASC" if f.ascending else "DESC"
     sql = (
-        f"SELECT s.position AS position FROM xapi_statement s WHERE {' AND '.join(where)} "
-        f"ORDER BY s.position {order} LIMIT ?"
+        f"SELECT {column} AS position FROM {source} WHERE {' AND '.join(where)} "
+        f"ORDER BY {column} {order} LIMIT ?"
     )
     params.append(f.limit + 1)
     return [row["position"] for row in cur.execute(sql, params).fetchall()]
+
+
+def _position_bounds(cur: Cursor, f: Filter) -> tuple[int | None, int | None]:
+    """Exclusive log-position bounds that hold every statement stored in (since, until]."""
+    low = high = None
+    if f.since_us is not None:
+        row = cur.execute(
+            "SELECT position FROM xapi_statement WHERE stored_us <= ? "
+            "ORDER BY stored_us DESC, position DESC LIMIT 1",
+            (f.since_us - STORED_SKEW_US,),
+        ).fetchone()
+        low = None if row is None else int(row["position"])
+    if f.until_us is not None:
+        row = cur.execute(
+            "SELECT position FROM xapi_statement WHERE stored_us > ? "
+            "ORDER BY stored_us ASC, position ASC LIMIT 1",
+            (f.until_us + STORED_SKEW_US,),
+        ).fetchone()
+        high = None if row is None else int(row["position"])
+    return low, high
 
 
 def position_of(cur: Cursor, statement_id: str, *, voided: bool) -> int | None:

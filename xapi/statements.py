@@ -20,40 +20,22 @@ def statement_id_errors(value: str, path: str = "statementId") -> list[FieldErro
     return [FieldError(path, "uuid", f"{value!r} is not a UUID")]
 
 
-def batch_rules(
-    batch: Sequence[Mapping[str, Any]], *, prefix_index: bool, with_parts: bool = False
+def attachment_part_errors(
+    batch: Sequence[Mapping[str, Any]], *, prefix_index: bool
 ) -> list[FieldError]:
-    """Rules over a whole PUT/POST body (valid statements only).
-
-    - Communication 2.1.1/2.1.2: two statements with the same id in one batch
-      are rejected (400).
-    - Communication 1.5.1: an ``application/json`` request carries no attachment
-      data, so every attachment must then have a ``fileUrl``.
-    """
+    """Communication 1.5.1: an ``application/json`` request carries no attachment
+    data, so every attachment of its (valid) statements must have a ``fileUrl``."""
     errors: list[FieldError] = []
-    seen: dict[str, int] = {}
     for index, statement in enumerate(batch):
         prefix = f"[{index}]." if prefix_index else ""
-        statement_id = statement.get("id")
-        if isinstance(statement_id, str):
-            first = seen.setdefault(statement_id.lower(), index)
-            if first != index:
+        for a_index, attachment in enumerate(statement.get("attachments") or ()):
+            if isinstance(attachment, Mapping) and "fileUrl" not in attachment:
                 errors.append(
                     FieldError(
-                        f"{prefix}id",
-                        "duplicate-id-in-batch",
-                        f"the same id as statement [{first}] of this batch",
+                        f"{prefix}attachments[{a_index}].fileUrl",
+                        "attachment-needs-file-url",
+                        "an application/json request has no attachment parts: "
+                        "give a fileUrl or send multipart/mixed",
                     )
                 )
-        if not with_parts:
-            for a_index, attachment in enumerate(statement.get("attachments") or ()):
-                if isinstance(attachment, Mapping) and "fileUrl" not in attachment:
-                    errors.append(
-                        FieldError(
-                            f"{prefix}attachments[{a_index}].fileUrl",
-                            "attachment-needs-file-url",
-                            "an application/json request has no attachment parts: "
-                            "give a fileUrl or send multipart/mixed",
-                        )
-                    )
     return errors

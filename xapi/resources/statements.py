@@ -21,7 +21,7 @@ from xapi.query import (
 )
 from xapi.resources.auth import READ_ALL, WRITE_STATEMENTS, Principal, authenticate, require
 from xapi.resources.http import HTTPError, json_response, parse_json_body, services, xapi_version
-from xapi.statements import batch_rules, statement_id_errors
+from xapi.statements import attachment_part_errors, statement_id_errors
 from xapi.validation import validate_statement, validate_statements
 
 CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
@@ -63,6 +63,8 @@ def put_statement() -> Response:
             errors.append(
                 FieldError("id", "statement-id-mismatch", "must equal the statementId parameter")
             )
+    if not errors:
+        errors = attachment_part_errors([body], prefix_index=False)
     if errors:
         raise InvalidStatement("the statement is invalid", errors)
     id_errors = statement_id_errors(statement_id)
@@ -88,7 +90,7 @@ def post_statements() -> Response:
     errors = validate_statements(body, version)
     batch = body if isinstance(body, list) else [body]
     if not errors:
-        errors = batch_rules(batch, prefix_index=isinstance(body, list))
+        errors = attachment_part_errors(batch, prefix_index=isinstance(body, list))
     if errors:
         raise InvalidStatement("the statement batch is invalid" if isinstance(body, list)
                                else "the statement is invalid", errors)
