@@ -110,7 +110,7 @@ class CredentialStore:
         return Credential(key, scope_set, label, created, None), secret
 
     def list(self) -> list[Credential]:
-        with self.db.transaction(commit=False) as cur:
+        with self.db.read() as cur:
             rows = cur.execute(
                 "SELECT key, scopes, label, created_at, revoked_at FROM lrs_credential ORDER BY created_at, key"
             ).fetchall()
@@ -129,7 +129,7 @@ class CredentialStore:
 
     def verify(self, key: str, secret: str) -> Credential | None:
         """The active credential for this key and secret, or None."""
-        with self.db.transaction(commit=False) as cur:
+        with self.db.read() as cur:
             row = cur.execute(
                 "SELECT key, secret_hash, scopes, label, created_at, revoked_at "
                 "FROM lrs_credential WHERE key = ?",

@@ -21,28 +21,71 @@ class _RawCursor(Protocol):
 
 
 class Cursor:
-    """A cursor that speaks ``?`` placeholders and returns mappings, on either dialect."""
+    """Speaks ``?`` placeholders on either dialect; rows are mappings.
 
-    def __init__(self, raw: _RawCursor, dialect: str):
+    ``execute`` returns something to fetch from. On PostgreSQL each statement
+    gets its own cursor of the connection, which keeps results apart when the
+    connection is in pipeline mode (several statements per round trip).
+    """
+
+    def __init__(self, raw: _RawCursor | None, dialect: str, connection: Any = None):
         self.raw = raw
         self.dialect = dialect
+        self.connection = connection
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.dialect == "postgres" else sql
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        self.raw.execute(self._sql(sql), tuple(params))
-        return self
+    def _cursor(self) -> _RawCursor:
+        if self.connection is not None:
+            return self.connection.cursor()  # type: ignore[no-any-return]
+        assert self.raw is not None
+        return self.raw
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _RawCursor:
+        cursor = self._cursor()
+        cursor.execute(self._sql(sql), tuple(params))
+        return cursor
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self.raw.executemany(self._sql(sql), [tuple(r) for r in rows])
+            self._cursor().executemany(self._sql(sql), [tuple(r) for r in rows])
 
-    def fetchall(self) -> list[Any]:
-        return list(self.raw.fetchall())
+    def in_list(self, values: Sequence[Any]) -> tuple[str, tuple[Any, ...]]:
+        """SQL and parameters for ``column IN (values)``: one array on PostgreSQL."""
+        if self.dialect == "postgres":
+            return "= ANY(?)", (list(values),)
+        return f"IN ({','.join('?' * len(values))})", tuple(values)
 
-    def fetchone(self) -> Any:
-        return self.raw.fetchone()
+    def insert_rows(
+        self,
+        table: str,
+        columns: Sequence[tuple[str, str]],
+        rows: Sequence[Sequence[Any]],
+        *,
+        ignore_conflicts: bool = False,
+    ) -> None:
+        """Insert many rows in one statement. ``columns`` are (name, PostgreSQL type).
+
+        PostgreSQL gets one INSERT ... SELECT FROM unnest(arrays): one round
+        trip and no per-row Python work; SQLite's executemany is already a C loop.
+        """
+        if not rows:
+            return
+        names = ", ".join(name for name, _ in columns)
+        conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+        if self.dialect == "postgres":
+            arrays = [list(values) for values in zip(*rows, strict=True)]
+            # %b: arrays go in binary, far cheaper to dump than text.
+            unnest = ", ".join(f"%b::{pg_type}[]" for _, pg_type in columns)
+            self._cursor().execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({unnest}){conflict}", arrays
+            )
+        else:
+            marks = ", ".join("?" * len(columns))
+            self._cursor().executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict}", rows
+            )
 
 
 class Database:
@@ -54,11 +97,18 @@ class Database:
 
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=commit) as raw:
+            yield Cursor(raw, self.dialect)
+
+    @contextmanager
+    def read(self) -> Iterator[Cursor]:
+        """For reads that need no transaction: on PostgreSQL each statement runs
+        on its own (autocommit), one round trip instead of three."""
         if self.dialect == "postgres":
-            with self.datastore.transaction(commit=commit) as raw:
-                yield Cursor(raw, self.dialect)
+            with self.datastore.get_connection() as conn:
+                yield Cursor(None, self.dialect, connection=conn)
         else:
-            with self.datastore.transaction(commit=commit) as raw:
+            with self.datastore.transaction(commit=False) as raw:
                 yield Cursor(raw, self.dialect)
 
     def migrate(self) -> list[str]:

@@ -6,10 +6,12 @@ do not move or rename these classes once events are stored.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import get_topic
 
 
 class Statement(Aggregate):
@@ -23,3 +25,17 @@ class Statement(Aggregate):
     @event("Stored")
     def __init__(self, statement: dict[str, Any]):
         self.statement = statement
+
+    @classmethod
+    def stored_event(cls, statement: dict[str, Any], timestamp: datetime) -> Statement.Stored:
+        """The creation event of a statement's aggregate, built without the aggregate."""
+        return cls.Stored(  # type: ignore[call-arg]
+            originator_id=cls.create_id(statement),
+            originator_version=1,
+            timestamp=timestamp,
+            originator_topic=_TOPIC,
+            statement=statement,
+        )
+
+
+_TOPIC = get_topic(Statement)

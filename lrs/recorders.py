@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.utils import retry
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
@@ -40,11 +41,22 @@ class IndexingSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 class IndexingPostgresRecorder(PostgresApplicationRecorder):
-    def _fetch_ids_after_insert_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        entries = _entries(ids, kwargs)
-        if entries:
-            statement_index.write_statements(Cursor(curs, "postgres"), entries)
+        """The library's insert (table lock, NOTIFY, one INSERT ... RETURNING), then
+        the index rows, in one transaction, pipelined: a handful of round trips
+        per append whatever the number of statements."""
+        if not stored_events:
+            return []
+        with self.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction():
+            with conn.cursor() as curs:
+                self._insert_stored_events(curs, stored_events, **kwargs)
+                # Sync here so a duplicate id raises IntegrityError now, not at commit.
+                pipeline.sync()
+                ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            entries = _entries(ids, kwargs)
+            if entries:
+                statement_index.write_statements(Cursor(None, "postgres", connection=conn), entries)
         return ids

@@ -27,7 +27,7 @@ class Settings:
     max_query_limit: int = 1000
     """Largest page of statements one GET returns (Communication 2.1.3 `limit`)."""
     max_request_bytes: int = 20 * 1024 * 1024
-    postgres_pool_size: int = 8
+    postgres_pool_size: int = 4
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -39,7 +39,7 @@ class Settings:
             public_url=env.get("LRS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             max_query_limit=_int(env, "LRS_MAX_QUERY_LIMIT", 1000),
             max_request_bytes=_int(env, "LRS_MAX_REQUEST_BYTES", 20 * 1024 * 1024),
-            postgres_pool_size=_int(env, "LRS_POSTGRES_POOL_SIZE", 8),
+            postgres_pool_size=_int(env, "LRS_POSTGRES_POOL_SIZE", 4),
         )
         return replace(settings, **overrides) if overrides else settings
 
@@ -80,8 +80,7 @@ class Settings:
             "POSTGRES_USER": unquote(url.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             "POSTGRES_POOL_SIZE": str(self.postgres_pool_size),
-            "POSTGRES_MAX_OVERFLOW": str(self.postgres_pool_size),
-            "POSTGRES_PRE_PING": "y",
+            "POSTGRES_MAX_OVERFLOW": str(2 * self.postgres_pool_size),
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "30",
             "APPLICATION_RECORDER_TOPIC": "lrs.recorders:IndexingPostgresRecorder",

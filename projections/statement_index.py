@@ -24,14 +24,38 @@ from xapi.prepare import parse_timestamp
 
 
 class KeyKind(IntEnum):
-    """What a row of ``xapi_statement_key`` says a statement can be found by."""
+    """What a row of ``xapi_statement_key`` says a statement can be found by.
+
+    Agents and activities carry a ``direct`` flag: 1 when the plain filter
+    matches (actor/object), 0 when only ``related_agents``/``related_activities``
+    does; one row serves both filters.
+    """
 
     AGENT = 1
-    RELATED_AGENT = 2
     VERB = 3
     ACTIVITY = 4
-    RELATED_ACTIVITY = 5
     REGISTRATION = 6
+
+
+_STATEMENT_COLUMNS = (
+    ("position", "bigint"),
+    ("statement_id", "text"),
+    ("stored_us", "bigint"),
+    ("authority_key", "text"),
+    ("statement_ref", "text"),
+    ("voids", "text"),
+)
+_KEY_COLUMNS = (
+    ("kind", "smallint"),
+    ("key", "text"),
+    ("position", "bigint"),
+    ("direct", "smallint"),
+)
+# A key inherited along a StatementRef may make an indirect one direct.
+_KEEP_MOST_DIRECT = (
+    "ON CONFLICT (kind, key, position) DO UPDATE SET direct = excluded.direct "
+    "WHERE excluded.direct > xapi_statement_key.direct"
+)
 
 
 def _epoch_us(timestamp: str) -> int:
@@ -40,95 +64,136 @@ def _epoch_us(timestamp: str) -> int:
 
 
 def write_statements(cur: Cursor, entries: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
-    """Index statements just appended at the given log positions."""
+    """Index statements just appended at the given log positions.
+
+    The common case costs two multi-row inserts and one lookup per batch;
+    StatementRefs and voiding add work only for the statements that have them.
+    """
     rows = []
-    key_rows: list[tuple[int, str, int]] = []
+    key_rows: list[tuple[int, str, int, int]] = []
+    referring: list[tuple[int, str]] = []
+    voiding: list[str] = []
     for position, statement in entries:
         keys = statement_index_keys(statement)
         authority = statement.get("authority")
         rows.append(
             (
                 position,
-                statement["id"],
+                statement["id"].lower(),
                 _epoch_us(statement["stored"]),
                 agent_key(authority) if authority else None,
                 keys.statement_ref,
                 keys.voids,
             )
         )
-        key_rows.extend((KeyKind.AGENT, k, position) for k in keys.agents)
-        key_rows.extend((KeyKind.RELATED_AGENT, k, position) for k in keys.related_agents)
-        key_rows.append((KeyKind.VERB, keys.verb, position))
-        key_rows.extend((KeyKind.ACTIVITY, k, position) for k in keys.activities)
-        key_rows.extend((KeyKind.RELATED_ACTIVITY, k, position) for k in keys.related_activities)
+        key_rows.extend(_flagged(KeyKind.AGENT, keys.agents, keys.related_agents, position))
+        key_rows.append((KeyKind.VERB, keys.verb, position, 1))
+        key_rows.extend(
+            _flagged(KeyKind.ACTIVITY, keys.activities, keys.related_activities, position)
+        )
         if keys.registration:
-            key_rows.append((KeyKind.REGISTRATION, keys.registration, position))
-    cur.executemany(
-        "INSERT INTO xapi_statement "
-        "(position, statement_id, stored_us, authority_key, statement_ref, voids) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        rows,
+            key_rows.append((KeyKind.REGISTRATION, keys.registration, position, 1))
+        if keys.statement_ref:
+            referring.append((position, keys.statement_ref))
+        if keys.voids:
+            voiding.append(keys.voids)
+    cur.insert_rows("xapi_statement", _STATEMENT_COLUMNS, rows)
+    cur.insert_rows(
+        "xapi_statement_key",
+        _KEY_COLUMNS,
+        [(int(kind), key, pos, direct) for kind, key, pos, direct in key_rows],
     )
-    cur.executemany(
-        "INSERT INTO xapi_statement_key (kind, key, position) VALUES (?, ?, ?) "
-        "ON CONFLICT DO NOTHING",
-        [(int(kind), key, pos) for kind, key, pos in key_rows],
-    )
-    for position, statement in entries:
-        _link_references(cur, position, statement["id"])
-        _apply_voiding(cur, statement["id"])
+    # In arrival order, so a reference to a statement earlier in the batch resolves.
+    for position, target_id in referring:
+        _inherit_from_target(cur, position, target_id)
+    ids = [row[1] for row in rows]
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        referred, voided = _arrived_late(cur, chunk)
+        if referred:
+            _pass_keys_to_earlier_referrers(cur, chunk)
+        if voided:
+            _void_on_arrival(cur, chunk)
+    for target_id in voiding:
+        # Data 2.3.2: voided iff not itself voiding and a voiding statement targets it.
+        cur.execute(
+            "UPDATE xapi_statement SET voided = 1 WHERE statement_id = ? AND voids IS NULL",
+            (target_id,),
+        )
 
 
-def _link_references(cur: Cursor, position: int, statement_id: str) -> None:
-    """Share keys along StatementRefs, in both directions, recursively."""
-    # This statement inherits what its target (and the target's targets) can be found by.
+def _flagged(
+    kind: KeyKind, direct: Sequence[str], related: Sequence[str], position: int
+) -> list[tuple[int, str, int, int]]:
+    direct_set = set(direct)
+    rows = [(kind, key, position, 1) for key in direct]
+    rows.extend((kind, key, position, 0) for key in related if key not in direct_set)
+    return rows
+
+
+def _inherit_from_target(cur: Cursor, position: int, target_id: str) -> None:
+    """A statement can be found by whatever its StatementRef target (and the
+    target's own targets, already inherited) can be found by."""
     row = cur.execute(
-        "SELECT t.position AS position FROM xapi_statement s "
-        "JOIN xapi_statement t ON t.statement_id = s.statement_ref "
-        "WHERE s.position = ?",
-        (position,),
+        "SELECT position FROM xapi_statement WHERE statement_id = ?", (target_id,)
     ).fetchone()
     if row is not None:
-        _copy_keys(cur, source=row["position"], target=position)
-    # Statements that arrived earlier and target this one inherit from it.
-    seen = {position}
-    frontier = [(position, statement_id)]
+        _copy_keys(cur, source=int(row["position"]), target=position)
+
+
+def _arrived_late(cur: Cursor, ids: Sequence[str]) -> tuple[bool, bool]:
+    """Whether statements stored earlier target (or void) any of these: one lookup."""
+    in_ids, params = cur.in_list(ids)
+    row = cur.execute(
+        f"SELECT EXISTS (SELECT 1 FROM xapi_statement WHERE statement_ref {in_ids}) AS referred, "
+        f"EXISTS (SELECT 1 FROM xapi_statement WHERE voids {in_ids}) AS voided",
+        (*params, *params),
+    ).fetchone()
+    return bool(row["referred"]), bool(row["voided"])
+
+
+def _pass_keys_to_earlier_referrers(cur: Cursor, ids: Sequence[str]) -> None:
+    """Statements stored before their target inherit from it now, recursively."""
+    frontier = _referrers(cur, ids)
+    seen: set[int] = set()
     while frontier:
-        source, source_id = frontier.pop()
-        referrers = cur.execute(
-            "SELECT position, statement_id FROM xapi_statement WHERE statement_ref = ?",
-            (source_id,),
-        ).fetchall()
-        for referrer in referrers:
-            if referrer["position"] in seen:
+        next_frontier: list[Any] = []
+        for row in frontier:
+            if row["position"] in seen:
                 continue
-            seen.add(referrer["position"])
-            _copy_keys(cur, source=source, target=referrer["position"])
-            frontier.append((referrer["position"], referrer["statement_id"]))
+            seen.add(row["position"])
+            _copy_keys(cur, source=int(row["target_position"]), target=int(row["position"]))
+            next_frontier.extend(_referrers(cur, [row["statement_id"]]))
+        frontier = next_frontier
+
+
+def _referrers(cur: Cursor, ids: Sequence[str]) -> list[Any]:
+    in_ids, params = cur.in_list(ids)
+    return cur.execute(
+        "SELECT r.position AS position, r.statement_id AS statement_id, "
+        "t.position AS target_position FROM xapi_statement r "
+        "JOIN xapi_statement t ON t.statement_id = r.statement_ref "
+        f"WHERE r.statement_ref {in_ids}",
+        params,
+    ).fetchall()
+
+
+def _void_on_arrival(cur: Cursor, ids: Sequence[str]) -> None:
+    """A statement stored after its voiding statement is voided on arrival."""
+    in_ids, params = cur.in_list(ids)
+    cur.execute(
+        "UPDATE xapi_statement SET voided = 1 WHERE voids IS NULL AND statement_id IN "
+        f"(SELECT voids FROM xapi_statement WHERE voids {in_ids})",
+        params,
+    )
 
 
 def _copy_keys(cur: Cursor, *, source: int, target: int) -> None:
     cur.execute(
-        "INSERT INTO xapi_statement_key (kind, key, position) "
-        "SELECT kind, key, ? FROM xapi_statement_key WHERE position = ? "
-        "ON CONFLICT DO NOTHING",
+        "INSERT INTO xapi_statement_key (kind, key, position, direct) "
+        "SELECT kind, key, ?, direct FROM xapi_statement_key WHERE position = ? "
+        + _KEEP_MOST_DIRECT,
         (target, source),
-    )
-
-
-def _apply_voiding(cur: Cursor, statement_id: str) -> None:
-    """Data 2.3.2: voided iff not itself voiding and a voiding statement targets it."""
-    # A voiding statement just stored voids its (non-voiding) target, if present.
-    cur.execute(
-        "UPDATE xapi_statement SET voided = 1 WHERE voids IS NULL AND statement_id = "
-        "(SELECT voids FROM xapi_statement WHERE statement_id = ?)",
-        (statement_id,),
-    )
-    # A statement stored after its voiding statement is voided on arrival.
-    cur.execute(
-        "UPDATE xapi_statement SET voided = 1 WHERE statement_id = ? AND voids IS NULL "
-        "AND EXISTS (SELECT 1 FROM xapi_statement v WHERE v.voids = ?)",
-        (statement_id, statement_id),
     )
 
 
@@ -167,14 +232,7 @@ class Filter:
 STORED_SKEW_US = 120 * 1_000_000
 
 # The most selective kind of key drives a query; the others are point lookups.
-_DRIVER_ORDER = (
-    KeyKind.REGISTRATION,
-    KeyKind.AGENT,
-    KeyKind.RELATED_AGENT,
-    KeyKind.ACTIVITY,
-    KeyKind.RELATED_ACTIVITY,
-    KeyKind.VERB,
-)
+_DRIVER_ORDER = (KeyKind.REGISTRATION, KeyKind.AGENT, KeyKind.ACTIVITY, KeyKind.VERB)
 
 
 def find_positions(cur: Cursor, f: Filter) -> list[int]:
@@ -183,16 +241,16 @@ def find_positions(cur: Cursor, f: Filter) -> list[int]:
     Results are in log order, which is stored order; the `more` cursor is a log
     position, so paging never skips or repeats while statements arrive.
     """
-    conditions: list[tuple[KeyKind, str]] = []
+    # (kind, key, whether an indirect (related_*) match counts)
+    conditions: list[tuple[KeyKind, str, bool]] = []
     if f.agent is not None:
-        conditions.append((KeyKind.RELATED_AGENT if f.related_agents else KeyKind.AGENT, f.agent))
+        conditions.append((KeyKind.AGENT, f.agent, f.related_agents))
     if f.verb is not None:
-        conditions.append((KeyKind.VERB, f.verb))
+        conditions.append((KeyKind.VERB, f.verb, True))
     if f.activity is not None:
-        kind = KeyKind.RELATED_ACTIVITY if f.related_activities else KeyKind.ACTIVITY
-        conditions.append((kind, f.activity))
+        conditions.append((KeyKind.ACTIVITY, f.activity, f.related_activities))
     if f.registration is not None:
-        conditions.append((KeyKind.REGISTRATION, f.registration))
+        conditions.append((KeyKind.REGISTRATION, f.registration, True))
     conditions.sort(key=lambda c: _DRIVER_ORDER.index(c[0]))
 
     low, high = _position_bounds(cur, f)
@@ -204,19 +262,21 @@ def find_positions(cur: Cursor, f: Filter) -> list[int]:
 
     params: list[Any] = []
     if conditions:
-        kind, key = conditions[0]
+        kind, key, indirect = conditions[0]
         column = "d.position"
         source = "xapi_statement_key d JOIN xapi_statement s ON s.position = d.position"
         where = ["d.kind = ?", "d.key = ?", "s.voided = 0"]
+        if not indirect:
+            where.append("d.direct = 1")
         params.extend((int(kind), key))
     else:
         column = "s.position"
         source = "xapi_statement s"
         where = ["s.voided = 0"]
-    for kind, key in conditions[1:]:
+    for kind, key, indirect in conditions[1:]:
         where.append(
-            "EXISTS (SELECT 1 FROM xapi_statement_key k "
-            "WHERE k.kind = ? AND k.key = ? AND k.position = s.position)"
+            "EXISTS (SELECT 1 FROM xapi_statement_key k WHERE k.kind = ? AND k.key = ? "
+            f"AND k.position = s.position{'' if indirect else ' AND k.direct = 1'})"
         )
         params.extend((int(kind), key))
     if low is not None:
@@ -267,7 +327,7 @@ def position_of(cur: Cursor, statement_id: str, *, voided: bool) -> int | None:
     """Position of one statement: a non-voided one, or (``voided=True``) a voided one."""
     row = cur.execute(
         "SELECT position FROM xapi_statement WHERE statement_id = ? AND voided = ?",
-        (statement_id, 1 if voided else 0),
+        (statement_id.lower(), 1 if voided else 0),
     ).fetchone()
     return None if row is None else int(row["position"])
 

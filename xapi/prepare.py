@@ -36,9 +36,10 @@ def prepare(
 
     SubStatements get none of these: they MUST NOT have id, stored, version
     or authority, and their timestamp is not the LRS's to set.
-    The result shares nothing with the arguments, so callers may change it.
+    The result is a new top-level object (the input is not changed); nested
+    values are shared with the input, which the caller owns.
     """
-    doc: dict[str, Any] = copy.deepcopy(dict(statement))
+    doc: dict[str, Any] = dict(statement)
     if "id" not in doc:
         doc = {"id": new_id(), **doc}
     stored_text = format_timestamp(stored)

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS xapi_statement_key (
     kind      SMALLINT NOT NULL,
     key       TEXT     NOT NULL,
     position  BIGINT   NOT NULL,
+    direct    SMALLINT NOT NULL,                 -- 0: found only by related_agents/related_activities
     PRIMARY KEY (kind, key, position)
 );
 CREATE INDEX IF NOT EXISTS xapi_statement_key_position ON xapi_statement_key (position);

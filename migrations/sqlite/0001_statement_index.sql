@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS xapi_statement_key (
     kind      INTEGER NOT NULL,
     key       TEXT    NOT NULL,
     position  INTEGER NOT NULL,
+    direct    INTEGER NOT NULL,                 -- 0: found only by related_agents/related_activities
     PRIMARY KEY (kind, key, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS xapi_statement_key_position ON xapi_statement_key (position);

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -48,6 +50,18 @@ class Server:
         )
 
 
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server's process group, SIGKILL it if it lingers."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("lrs")
@@ -77,6 +91,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     proc = subprocess.Popen(
         [sys.executable, "-m", "lrs.cli", "serve", "--port", str(port), "--workers", "2"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: the workers go with the master
     )
     url = f"http://127.0.0.1:{port}/xapi"
     deadline = time.monotonic() + 30
@@ -87,17 +102,13 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         except requests.ConnectionError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
+            _stop(proc)
             pytest.fail("the server did not start:\n" + (Path(data_dir) / "server.log").read_text())
         time.sleep(0.1)
     try:
         yield Server(url, key, secret, database_url, env)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
         log.close()
         if dropdb:
             with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
