@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, StoredEvent, Transcoder
 
-from lrs.database import Database
+from lrs.database import Cursor, Database
 from lrs.domain import Statement
 from lrs.settings import Settings
 from lrs.transcoder import EventStateTranscoder
@@ -152,7 +152,11 @@ class LearningRecordStore(Application[UUID]):
         """
         now = datetime.now(timezone.utc)
         events = [Statement.stored_event(s, now) for s in statements]
-        self.events.put(events, statements=statements)
+
+        def index(cursor: Cursor, positions: Sequence[int]) -> None:
+            statement_index.write_statements(cursor, list(zip(positions, statements, strict=True)))
+
+        self.events.put(events, in_transaction=index)
 
     def construct_transcoder(self) -> Transcoder:
         return EventStateTranscoder()

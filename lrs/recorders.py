@@ -1,32 +1,34 @@
-"""Event store recorders that index statements in the append's transaction.
+"""Event store recorders that write derived rows in the append's transaction.
 
 Modelled on the `eventsourcing` library's "searchable content" example: the
-application passes the statements to ``save(..., statements=[...])`` and the
-recorder writes their index rows in the same database transaction as the
-events, after the events' notification ids (log positions) are known. The
-query index is therefore never behind the log.
+application passes ``in_transaction=write`` to the event store's ``put()``,
+and the recorder calls ``write(cursor, notification_ids)`` inside the same
+database transaction as the events, once their log positions are known.
+Indexes and current-state tables written this way are never behind the log,
+and nothing is half-written: an error rolls back events and rows together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.utils import retry
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.utils import retry
 
 from lrs.database import Cursor
-from projections import statement_index
+
+InTransaction = Callable[[Cursor, Sequence[int]], None]
+"""Writes derived rows for events just inserted at the given log positions."""
 
 
-def _entries(ids: Sequence[int] | None, kwargs: Mapping[str, Any]) -> list[tuple[int, Any]]:
-    statements = kwargs.get("statements") or ()
-    if not statements:
-        return []
-    assert ids is not None and len(ids) == len(statements), "one event per statement"
-    return list(zip(ids, statements, strict=True))
+def _write_derived(cursor: Cursor, ids: Sequence[int] | None, kwargs: Mapping[str, Any]) -> None:
+    write: InTransaction | None = kwargs.get("in_transaction")
+    if write is not None:
+        assert ids is not None, "the recorder returns the events' positions"
+        write(cursor, ids)
 
 
 class IndexingSQLiteRecorder(SQLiteApplicationRecorder):
@@ -34,9 +36,7 @@ class IndexingSQLiteRecorder(SQLiteApplicationRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
-        entries = _entries(ids, kwargs)
-        if entries:
-            statement_index.write_statements(Cursor(c, "sqlite"), entries)
+        _write_derived(Cursor(c, "sqlite"), ids, kwargs)
         return ids
 
 
@@ -46,8 +46,8 @@ class IndexingPostgresRecorder(PostgresApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         """The library's insert (table lock, NOTIFY, one INSERT ... RETURNING), then
-        the index rows, in one transaction, pipelined: a handful of round trips
-        per append whatever the number of statements."""
+        the derived rows, in one transaction, pipelined: a handful of round trips
+        per append whatever the number of events."""
         if not stored_events:
             return []
         with self.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction():
@@ -56,7 +56,5 @@ class IndexingPostgresRecorder(PostgresApplicationRecorder):
                 # Sync here so a duplicate id raises IntegrityError now, not at commit.
                 pipeline.sync()
                 ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-            entries = _entries(ids, kwargs)
-            if entries:
-                statement_index.write_statements(Cursor(None, "postgres", connection=conn), entries)
+            _write_derived(Cursor(None, "postgres", connection=conn), ids, kwargs)
         return ids
