@@ -1,9 +1,10 @@
 """Credentials for HTTP Basic authentication, with xAPI scopes.
 
 Secrets are kept only as salted scrypt hashes. Verifying scrypt on every
-request would cost tens of milliseconds, so a successful verification is
-remembered in memory, keyed by the stored hash: revoking or rotating a
-credential changes or removes that row and takes effect on the next request.
+request would cost tens of milliseconds, and reading the row a database round
+trip, so a successful verification is remembered in memory for
+``cache_seconds`` (setting ``LRS_CREDENTIAL_CACHE_SECONDS``, default 1): a
+revoked or rotated credential is refused at most that long after the change.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -80,9 +82,11 @@ def check_secret(secret: str, stored: str) -> bool:
 
 
 class CredentialStore:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, cache_seconds: float = 1.0):
         self.db = db
-        self._verified: dict[tuple[str, bytes], str] = {}
+        self.cache_seconds = cache_seconds
+        # (key, sha256 of the secret) -> (credential, stored hash, when verified)
+        self._verified: dict[tuple[str, bytes], tuple[Credential, str, float]] = {}
         self._lock = threading.Lock()
 
     def create(
@@ -129,6 +133,12 @@ class CredentialStore:
 
     def verify(self, key: str, secret: str) -> Credential | None:
         """The active credential for this key and secret, or None."""
+        fingerprint = (key, hashlib.sha256(secret.encode()).digest())
+        now = time.monotonic()
+        with self._lock:
+            remembered = self._verified.get(fingerprint)
+        if remembered is not None and now - remembered[2] < self.cache_seconds:
+            return remembered[0]
         with self.db.read() as cur:
             row = cur.execute(
                 "SELECT key, secret_hash, scopes, label, created_at, revoked_at "
@@ -136,18 +146,18 @@ class CredentialStore:
                 (key,),
             ).fetchone()
         if row is None or row["revoked_at"] is not None:
+            with self._lock:
+                self._verified.pop(fingerprint, None)
             return None
-        fingerprint = (key, hashlib.sha256(secret.encode()).digest())
-        with self._lock:
-            remembered = self._verified.get(fingerprint)
-        if remembered != row["secret_hash"]:
+        if remembered is None or remembered[1] != row["secret_hash"]:
             if not check_secret(secret, row["secret_hash"]):
                 return None
-            with self._lock:
-                if len(self._verified) > 10_000:
-                    self._verified.clear()
-                self._verified[fingerprint] = row["secret_hash"]
-        return _credential(row)
+        credential = _credential(row)
+        with self._lock:
+            if len(self._verified) > 10_000:
+                self._verified.clear()
+            self._verified[fingerprint] = (credential, row["secret_hash"], now)
+        return credential
 
 
 def _credential(row: Any) -> Credential:

@@ -19,7 +19,11 @@ class Services:
     def build(cls, settings: Settings) -> Services:
         store = LearningRecordStore(settings)
         store.db.migrate()
-        return cls(settings=settings, store=store, credentials=CredentialStore(store.db))
+        return cls(
+            settings=settings,
+            store=store,
+            credentials=CredentialStore(store.db, settings.credential_cache_seconds),
+        )
 
     def close(self) -> None:
         self.store.close()

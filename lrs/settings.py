@@ -28,6 +28,8 @@ class Settings:
     """Largest page of statements one GET returns (Communication 2.1.3 `limit`)."""
     max_request_bytes: int = 20 * 1024 * 1024
     postgres_pool_size: int = 4
+    credential_cache_seconds: float = 1.0
+    """How long a verified credential is trusted without reading it again."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -40,6 +42,7 @@ class Settings:
             max_query_limit=_int(env, "LRS_MAX_QUERY_LIMIT", 1000),
             max_request_bytes=_int(env, "LRS_MAX_REQUEST_BYTES", 20 * 1024 * 1024),
             postgres_pool_size=_int(env, "LRS_POSTGRES_POOL_SIZE", 4),
+            credential_cache_seconds=_float(env, "LRS_CREDENTIAL_CACHE_SECONDS", 1.0),
         )
         return replace(settings, **overrides) if overrides else settings
 
@@ -95,3 +98,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None

@@ -94,12 +94,12 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         start_new_session=True,  # its own process group: the workers go with the master
     )
     url = f"http://127.0.0.1:{port}/xapi"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while True:
         try:
-            if requests.get(url + "/about", timeout=1).status_code == 200:
+            if requests.get(url + "/about", timeout=5).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a worker still booting
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             _stop(proc)
