@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from lrs.services import Services
 from xapi.errors import FieldError, XAPIError
-from xapi.versions import VERSION_HEADER, XAPIVersion, negotiate
+from xapi.versions import SUPPORTED, VERSION_HEADER, XAPIVersion, negotiate
 
 log = logging.getLogger("lrs.http")
 
@@ -68,16 +68,24 @@ def error_response(status: int, message: str, errors: list[FieldError] | None = 
 def init_blueprint(bp: Blueprint) -> None:
     """Headers and error handling common to every xAPI resource."""
 
-    @bp.after_request
-    def add_xapi_headers(response: Response) -> Response:
-        version = g.get("xapi_version")
-        # Communication 3.3: every response carries the version (latest patch).
-        from xapi.versions import SUPPORTED
+    def under_xapi() -> bool:
+        return request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/")
 
-        response.headers[VERSION_HEADER] = (version or SUPPORTED[0]).name
-        if request.method == "HEAD":
-            response.set_data(b"")
+    # App-wide hooks limited to the blueprint's paths: a request that matches no
+    # route (404, 405) never reaches the blueprint's own handlers.
+    @bp.after_app_request
+    def add_xapi_headers(response: Response) -> Response:
+        if under_xapi():
+            # Communication 3.3: every response carries the version (latest patch).
+            version = g.get("xapi_version") or SUPPORTED[0]
+            response.headers[VERSION_HEADER] = version.name
         return response
+
+    @bp.app_errorhandler(HTTPException)
+    def on_routing_error(exc: HTTPException) -> Response | HTTPException:
+        if not under_xapi():
+            return exc
+        return error_response(exc.code or 500, exc.description or exc.name)
 
     @bp.errorhandler(XAPIError)
     def on_xapi_error(exc: XAPIError) -> Response:
