@@ -33,6 +33,16 @@ class XAPIVersion:
     alternate_request_syntax: bool
     """Whether the alternate request syntax (Communication 1.3) is allowed."""
 
+    state_concurrency_control: bool
+    """Whether a PUT to an existing State document without If-Match/If-None-Match
+    is a 409, as for profile documents (2.0 puts State under concurrency
+    control; 1.0.3 Communication 3.1 exempts it)."""
+
+    profile_put_requires_precondition: bool
+    """Whether a PUT to a new profile document without If-Match/If-None-Match is a
+    400 (the client MUST send one, Communication 3.1; the 1.0.3 conformance suite
+    checks it, XAPI-00273; 2.0 accepts it)."""
+
 
 V1_0_3 = XAPIVersion(
     name="1.0.3",
@@ -41,6 +51,8 @@ V1_0_3 = XAPIVersion(
     statement_version_pattern=re.compile(r"^1\.0(\.[0-9]+)?$"),
     default_statement_version="1.0.0",
     alternate_request_syntax=True,
+    state_concurrency_control=False,
+    profile_put_requires_precondition=True,
 )
 
 SUPPORTED: tuple[XAPIVersion, ...] = (V1_0_3,)
