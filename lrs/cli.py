@@ -26,7 +26,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--threads", type=int, default=8, help="threads per worker")
 
     sub.add_parser("migrate", help="create or upgrade the index and view tables")
-    sub.add_parser("rebuild-index", help="rebuild the statement query index from the events alone")
+    sub.add_parser(
+        "rebuild-index",
+        help="rebuild every derived table (statement index, Activities, Agents, documents) "
+        "from the events alone",
+    )
 
     creds = sub.add_parser("credentials", help="manage API credentials").add_subparsers(
         dest="action", required=True)
@@ -58,7 +62,8 @@ def _run(services: Services, args: argparse.Namespace) -> int:
         return 0
     if args.command == "rebuild-index":
         count = services.store.rebuild_index()
-        print(f"statement index rebuilt from the event store: {count} statements")
+        documents = services.store.rebuild_documents()
+        print(f"rebuilt from the event store: {count} statements, {documents} documents")
         return 0
     if args.action == "create":
         scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]

@@ -27,6 +27,10 @@ class Settings:
     max_query_limit: int = 1000
     """Largest page of statements one GET returns (Communication 2.1.3 `limit`)."""
     max_request_bytes: int = 20 * 1024 * 1024
+    max_document_bytes: int = 10 * 1024 * 1024
+    """Largest document of the State and profile resources (413 above)."""
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    """Largest attachment part of a multipart/mixed request (413 above)."""
     postgres_pool_size: int = 4
     credential_cache_seconds: float = 1.0
     """How long a verified credential is trusted without reading it again."""
@@ -41,6 +45,8 @@ class Settings:
             public_url=env.get("LRS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             max_query_limit=_int(env, "LRS_MAX_QUERY_LIMIT", 1000),
             max_request_bytes=_int(env, "LRS_MAX_REQUEST_BYTES", 20 * 1024 * 1024),
+            max_document_bytes=_int(env, "LRS_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024),
+            max_attachment_bytes=_int(env, "LRS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
             postgres_pool_size=_int(env, "LRS_POSTGRES_POOL_SIZE", 4),
             credential_cache_seconds=_float(env, "LRS_CREDENTIAL_CACHE_SECONDS", 1.0),
         )

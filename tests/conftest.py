@@ -21,7 +21,16 @@ from lrs.services import Services
 from lrs.settings import Settings
 
 ADMIN_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-LRS_TABLES = ("lrs_events", "xapi_statement", "xapi_statement_key", "lrs_credential")
+LRS_TABLES = (
+    "lrs_events",
+    "xapi_statement",
+    "xapi_statement_key",
+    "lrs_credential",
+    "xapi_document",
+    "xapi_activity_definition",
+    "xapi_agent",
+    "xapi_attachment",
+)
 
 
 @pytest.fixture(scope="session")

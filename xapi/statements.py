@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from xapi.attachments import attachments_of_batch
 from xapi.errors import FieldError
 
 UUID_PATTERN = re.compile(
@@ -25,17 +26,13 @@ def attachment_part_errors(
 ) -> list[FieldError]:
     """Communication 1.5.1: an ``application/json`` request carries no attachment
     data, so every attachment of its (valid) statements must have a ``fileUrl``."""
-    errors: list[FieldError] = []
-    for index, statement in enumerate(batch):
-        prefix = f"[{index}]." if prefix_index else ""
-        for a_index, attachment in enumerate(statement.get("attachments") or ()):
-            if isinstance(attachment, Mapping) and "fileUrl" not in attachment:
-                errors.append(
-                    FieldError(
-                        f"{prefix}attachments[{a_index}].fileUrl",
-                        "attachment-needs-file-url",
-                        "an application/json request has no attachment parts: "
-                        "give a fileUrl or send multipart/mixed",
-                    )
-                )
-    return errors
+    return [
+        FieldError(
+            f"{path}.fileUrl",
+            "attachment-needs-file-url",
+            "an application/json request has no attachment parts: "
+            "give a fileUrl or send multipart/mixed",
+        )
+        for path, attachment in attachments_of_batch(batch, prefix_index=prefix_index)
+        if "fileUrl" not in attachment
+    ]

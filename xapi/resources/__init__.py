@@ -4,13 +4,37 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from xapi.resources import about, statements
+from xapi.resources import (
+    about,
+    activities,
+    activity_profile,
+    agent_profile,
+    agents,
+    state,
+    statements,
+)
+from xapi.resources.alternate import AlternateSyntax
+from xapi.resources.cors import CORS
 from xapi.resources.http import init_blueprint
+
+PREFIX = "/xapi"
 
 
 def init_app(app: Flask) -> None:
-    bp = Blueprint("xapi", __name__, url_prefix="/xapi")
+    bp = Blueprint("xapi", __name__, url_prefix=PREFIX)
     init_blueprint(bp)
     about.register(bp)
     statements.register(bp)
+    state.register(bp)
+    activity_profile.register(bp)
+    agent_profile.register(bp)
+    activities.register(bp)
+    agents.register(bp)
     app.register_blueprint(bp)
+    # Outermost first: CORS headers go on every response, the alternate syntax's 400s included.
+    app.wsgi_app = CORS(  # type: ignore[method-assign]
+        AlternateSyntax(
+            app.wsgi_app, max_request_bytes=app.config["MAX_CONTENT_LENGTH"], prefix=PREFIX
+        ),
+        prefix=PREFIX,
+    )

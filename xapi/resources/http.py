@@ -79,6 +79,8 @@ def init_blueprint(bp: Blueprint) -> None:
             # Communication 3.3: every response carries the version (latest patch).
             version = g.get("xapi_version") or SUPPORTED[0]
             response.headers[VERSION_HEADER] = version.name
+            if response.status_code == 204:
+                response.headers.pop("Content-Type", None)  # no content, no type
         return response
 
     @bp.app_errorhandler(HTTPException)

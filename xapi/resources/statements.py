@@ -1,16 +1,34 @@
-"""The Statement resource (Communication 2.1): PUT, POST, GET and HEAD."""
+"""The Statement resource (Communication 2.1): PUT, POST, GET and HEAD.
+
+PUT and POST take ``application/json`` or, with attachment data,
+``multipart/mixed`` (Communication 1.5.2); GET answers ``multipart/mixed``
+with the attachment data when asked with ``attachments=true``. The rules are
+elsewhere: `xapi.multipart` reads and writes the parts, `xapi.attachments`
+matches them to the Attachment Objects, `xapi.signatures` checks signed
+statements; this module only runs them in order.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+import orjson
 from flask import Blueprint, Response, g, request
 
 from lrs.application import StatementConflict
 from projections.statement_index import Filter
-from xapi.errors import FieldError, InvalidParameter, InvalidStatement
+from xapi import multipart
+from xapi.attachments import (
+    AttachmentData,
+    attachments_of,
+    match_attachment_parts,
+    statement_part_errors,
+)
+from xapi.errors import FieldError, InvalidParameter, InvalidStatement, XAPIError
 from xapi.formats import format_statement, parse_accept_language
+from xapi.identifiers import statement_index_keys
 from xapi.prepare import format_timestamp
 from xapi.query import (
     SingleStatementQuery,
@@ -21,6 +39,7 @@ from xapi.query import (
 )
 from xapi.resources.auth import READ_ALL, WRITE_STATEMENTS, Principal, authenticate, require
 from xapi.resources.http import HTTPError, json_response, parse_json_body, services, xapi_version
+from xapi.signatures import signature_errors
 from xapi.statements import attachment_part_errors, statement_id_errors
 from xapi.validation import validate_statement, validate_statements
 
@@ -55,7 +74,7 @@ def put_statement() -> Response:
             "PUT requires the statementId parameter",
             [FieldError("statementId", "required", "missing parameter")],
         )
-    body = parse_json_body()
+    body, parts = _request_statements()
     errors = validate_statement(body, version)
     if isinstance(body, dict):
         given = body.get("id")
@@ -63,15 +82,16 @@ def put_statement() -> Response:
             errors.append(
                 FieldError("id", "statement-id-mismatch", "must equal the statementId parameter")
             )
+    received: dict[str, AttachmentData] = {}
     if not errors:
-        errors = attachment_part_errors([body], prefix_index=False)
+        received, errors = _attachments([body], parts, prefix_index=False)
     if errors:
         raise InvalidStatement("the statement is invalid", errors)
     id_errors = statement_id_errors(statement_id)
     if id_errors:
         raise InvalidParameter("statementId must be a UUID", id_errors)
     statement = {**body, "id": statement_id.lower()}
-    _store([statement], principal)
+    _store([statement], principal, received)
     return Response(status=204)
 
 
@@ -86,22 +106,76 @@ def post_statements() -> Response:
             f"unexpected parameters for POST: {', '.join(names)}",
             [FieldError(name, "unknown-parameter", "not allowed in a POST") for name in names],
         )
-    body = parse_json_body()
+    body, parts = _request_statements()
     errors = validate_statements(body, version)
     batch = body if isinstance(body, list) else [body]
+    received: dict[str, AttachmentData] = {}
     if not errors:
-        errors = attachment_part_errors(batch, prefix_index=isinstance(body, list))
+        received, errors = _attachments(batch, parts, prefix_index=isinstance(body, list))
     if errors:
         raise InvalidStatement("the statement batch is invalid" if isinstance(body, list)
                                else "the statement is invalid", errors)
-    ids = _store(batch, principal)
+    ids = _store(batch, principal, received)
     return json_response(ids)
 
 
-def _store(statements: list[dict[str, Any]], principal: Principal) -> list[str]:
+def _request_statements() -> tuple[Any, list[multipart.Part] | None]:
+    """The statements of a PUT or POST and, for ``multipart/mixed``, the parts
+    after the first (Communication 1.5). The body is read as a stream: each
+    attachment part is held once, and limits apply as it arrives (413)."""
+    if request.mimetype != "multipart/mixed":
+        return parse_json_body(), None
+    settings = services().settings
+
+    def part_limit(index: int, headers: Mapping[str, str]) -> int:
+        return settings.max_request_bytes if index == 0 else settings.max_attachment_bytes
+
+    parts = multipart.read_parts(
+        request.stream,
+        multipart.boundary_of(request.headers.get("Content-Type")),
+        max_bytes=settings.max_request_bytes,
+        part_limit=part_limit,
+    )
+    first = next(parts, None)
+    if first is None:
+        raise multipart.MalformedMultipart(
+            "statement-part", "the body has no parts: the first must hold the statements", "part[0]"
+        )
+    errors = statement_part_errors(first)
+    if errors:
+        raise InvalidStatement("the first part must hold the statements", errors)
+    try:
+        body = orjson.loads(first.content)
+    except orjson.JSONDecodeError as exc:
+        raise XAPIError(
+            f"the statement part is not valid JSON: {exc}", [FieldError("part[0]", "json", str(exc))]
+        ) from None
+    return body, list(parts)
+
+
+def _attachments(
+    batch: list[dict[str, Any]], parts: list[multipart.Part] | None, *, prefix_index: bool
+) -> tuple[dict[str, AttachmentData], list[FieldError]]:
+    """The attachment data of the request by hash, and what is wrong with the
+    attachments and signatures (Communication 1.5, Data 2.6)."""
+    if parts is None:
+        received: dict[str, AttachmentData] = {}
+        errors = attachment_part_errors(batch, prefix_index=prefix_index)
+    else:
+        received, errors = match_attachment_parts(batch, parts, prefix_index=prefix_index)
+    if not errors:
+        errors = signature_errors(batch, received, prefix_index=prefix_index)
+    return received, errors
+
+
+def _store(statements: list[dict[str, Any]], principal: Principal,
+           received: Mapping[str, AttachmentData]) -> list[str]:
     try:
         return services().store.record_statements(
-            statements, authority=principal.authority, version=xapi_version()
+            statements,
+            authority=principal.authority,
+            version=xapi_version(),
+            attachments=list(received.values()),
         )
     except StatementConflict as exc:
         raise HTTPError(
@@ -122,6 +196,7 @@ def get_statements() -> Response:
     if mine_only:
         require(principal, frozenset({"statements/read/mine"}))
     args = _single_valued_args()
+    query: SingleStatementQuery | StatementQuery
     after: int | None = None
     if "more" in args:
         if len(args) > 1:
@@ -147,8 +222,9 @@ def _single(query: SingleStatementQuery, mine: Principal | None, languages: list
     if position is None:
         raise HTTPError(404, f"no statement {query.statement_id}")
     statement = store.statements_at([position])[0]
-    body = format_statement(statement, query.format, languages)
-    return json_response(body, headers={"Last-Modified": _http_date(statement["stored"])})
+    [body] = _formatted([statement], query.format, languages)
+    headers = {"Last-Modified": _http_date(statement["stored"])}
+    return _statements_response(body, [statement], query.attachments, headers)
 
 
 def _page(query: StatementQuery, after: int | None, mine: Principal | None,
@@ -161,14 +237,60 @@ def _page(query: StatementQuery, after: int | None, mine: Principal | None,
         more = request.script_root + "/xapi/statements?more=" + encode_more(query, positions[-1])
     statements = store.statements_at(positions)
     body = {
-        "statements": [format_statement(s, query.format, languages) for s in statements],
+        "statements": _formatted(statements, query.format, languages),
         "more": more,
     }
     headers: dict[str, str] = {}
     if statements:
         newest = max(s["stored"] for s in statements)
         headers["Last-Modified"] = _http_date(newest)
-    return json_response(body, headers=headers)
+    return _statements_response(body, statements, query.attachments, headers)
+
+
+def _formatted(statements: list[dict[str, Any]], fmt: str, languages: list[str]) -> list[Any]:
+    """Communication 2.1.3 `format`; canonical uses the LRS's definition of each Activity."""
+    definitions = None
+    if fmt == "canonical":
+        ids = {i for s in statements for i in statement_index_keys(s).related_activities}
+        definitions = services().store.activity_definitions(sorted(ids))
+    return [format_statement(s, fmt, languages, activity_definitions=definitions) for s in statements]
+
+
+def _statements_response(body: Any, statements: Iterable[dict[str, Any]], attachments: bool,
+                         headers: dict[str, str]) -> Response:
+    """Communication 2.1.3: ``application/json`` unless ``attachments=true``; then
+    ``multipart/mixed``, the statement or StatementResult first and the data of
+    each Attachment the LRS holds once after it (Communication 1.5.2)."""
+    if not attachments:
+        return json_response(body, headers=headers)
+    hashes = list(dict.fromkeys(
+        attachment["sha2"].lower()
+        for statement in statements
+        for _, attachment in attachments_of(statement)
+        if isinstance(attachment.get("sha2"), str)
+    ))
+    stored = services().store.attachment_contents(hashes)
+    parts: list[tuple[Mapping[str, str], bytes]] = [
+        ({"Content-Type": "application/json"}, orjson.dumps(body))
+    ]
+    for sha2 in hashes:
+        data = stored.get(sha2)
+        if data is not None:  # attachments given only by fileUrl have no data here
+            parts.append((
+                {
+                    "Content-Type": data.content_type,
+                    "Content-Transfer-Encoding": "binary",
+                    "X-Experience-API-Hash": data.sha2,
+                    "Content-Length": str(len(data.content)),
+                },
+                data.content,
+            ))
+    multipart_body = multipart.MultipartBody(parts)
+    response = Response(iter(multipart_body), content_type=multipart_body.content_type)
+    response.headers["Content-Length"] = str(len(multipart_body))
+    for name, value in headers.items():
+        response.headers[name] = value
+    return response
 
 
 def _filter(query: StatementQuery, after: int | None, mine: Principal | None) -> Filter:
