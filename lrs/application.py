@@ -42,7 +42,7 @@ from xapi.equivalence import statements_equivalent
 from xapi.errors import FieldError
 from xapi.identifiers import agent_key
 from xapi.persons import identifier, mbox_sha1, person
-from xapi.prepare import normalize_context_activities, prepare
+from xapi.prepare import epoch_us, normalize_context_activities, prepare
 from xapi.versions import XAPIVersion
 
 
@@ -321,7 +321,7 @@ class LearningRecordStore(Application[UUID]):
         self, scope: DocumentScope, since: datetime | None = None
     ) -> list[DocumentRow]:
         """The existing documents of a scope (without content), updated after `since` if given."""
-        since_us = document_view.epoch_us(since) if since is not None else None
+        since_us = epoch_us(since) if since is not None else None
         with self.db.read() as cur:
             return document_view.find_in_scope(cur, scope, since_us)
 
@@ -520,7 +520,7 @@ def _row(document: Document) -> DocumentRow:
         registration=document.registration,
         document_id=document.document_id,
         version=document.version,
-        updated_us=document_view.epoch_us(document.modified_on),
+        updated_us=epoch_us(document.modified_on),
         content_type=document.content_type,
         etag=document.etag,
         content=document.content,

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from lrs.database import Cursor
 from xapi.documents import DocumentKind, DocumentScope
+from xapi.prepare import from_epoch_us
 
 _COLUMNS = (
     "document_uuid, kind, activity_id, agent_key, registration, document_id, "
@@ -130,15 +131,6 @@ def _row(row: Mapping[str, Any]) -> DocumentRow:
 
 
 _KINDS = {kind.code: kind for kind in DocumentKind}
-
-
-def epoch_us(moment: datetime) -> int:
-    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
-
-
-def from_epoch_us(value: int) -> datetime:
-    seconds, micros = divmod(value, 1_000_000)
-    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=micros)
 
 
 def clear(cur: Cursor) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from lrs.database import Cursor
 from xapi.identifiers import agent_key, statement_index_keys
-from xapi.prepare import parse_timestamp
+from xapi.prepare import epoch_us, parse_timestamp
 
 
 class KeyKind(IntEnum):
@@ -58,11 +58,6 @@ _KEEP_MOST_DIRECT = (
 )
 
 
-def _epoch_us(timestamp: str) -> int:
-    dt = parse_timestamp(timestamp)
-    return int(dt.timestamp()) * 1_000_000 + dt.microsecond
-
-
 def write_statements(cur: Cursor, entries: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
     """Index statements just appended at the given log positions.
 
@@ -80,7 +75,7 @@ def write_statements(cur: Cursor, entries: Sequence[tuple[int, Mapping[str, Any]
             (
                 position,
                 statement["id"].lower(),
-                _epoch_us(statement["stored"]),
+                epoch_us(parse_timestamp(statement["stored"])),
                 agent_key(authority) if authority else None,
                 keys.statement_ref,
                 keys.voids,

@@ -162,3 +162,13 @@ def _zone(designator: str | None) -> timezone:
         raise ValueError(f"negative zero UTC offset {designator!r} is not ISO 8601")
     offset = timedelta(hours=hours, minutes=minutes)
     return timezone(-offset if designator[0] == "-" else offset)
+
+
+def epoch_us(moment: datetime) -> int:
+    """Microseconds since the epoch: how the index tables keep instants."""
+    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
+
+
+def from_epoch_us(value: int) -> datetime:
+    seconds, micros = divmod(value, 1_000_000)
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(microsecond=micros)

@@ -11,7 +11,6 @@ statements; this module only runs them in order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -29,7 +28,7 @@ from xapi.attachments import (
 from xapi.errors import FieldError, InvalidParameter, InvalidStatement, XAPIError
 from xapi.formats import format_statement, parse_accept_language
 from xapi.identifiers import statement_index_keys
-from xapi.prepare import format_timestamp
+from xapi.prepare import epoch_us, format_timestamp
 from xapi.query import (
     SingleStatementQuery,
     StatementQuery,
@@ -301,19 +300,13 @@ def _filter(query: StatementQuery, after: int | None, mine: Principal | None) ->
         activity=query.activity,
         related_activities=query.related_activities,
         registration=query.registration,
-        since_us=_epoch_us(query.since),
-        until_us=_epoch_us(query.until),
+        since_us=None if query.since is None else epoch_us(query.since),
+        until_us=None if query.until is None else epoch_us(query.until),
         authority=mine.authority_key if mine else None,
         ascending=query.ascending,
         after_position=after,
         limit=query.limit,
     )
-
-
-def _epoch_us(moment: datetime | None) -> int | None:
-    if moment is None:
-        return None
-    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
 
 
 def _add_consistent_through(response: Response) -> Response:
