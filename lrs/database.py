@@ -44,7 +44,13 @@ class Cursor:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _RawCursor:
         cursor = self._cursor()
-        cursor.execute(self._sql(sql), tuple(params))
+        if self.dialect == "postgres":
+            # Never a server-side prepared statement: its generic plan ignores the
+            # parameters (an array of ids, a key's rarity) and, on tables without
+            # statistics yet, scans whole tables where an index lookup takes 0.1 ms.
+            cursor.execute(self._sql(sql), tuple(params), prepare=False)
+        else:
+            cursor.execute(self._sql(sql), tuple(params))
         return cursor
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
