@@ -98,17 +98,16 @@ def write_statements(cur: Cursor, entries: Sequence[tuple[int, Mapping[str, Any]
         _KEY_COLUMNS,
         [(int(kind), key, pos, direct) for kind, key, pos, direct in key_rows],
     )
+    # Nothing below reads a result back, so on PostgreSQL it all rides in the same
+    # pipeline as the inserts: no extra round trip while the append holds its lock.
     # In arrival order, so a reference to a statement earlier in the batch resolves.
     for position, target_id in referring:
         _inherit_from_target(cur, position, target_id)
     ids = [row[1] for row in rows]
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
-        referred, voided = _arrived_late(cur, chunk)
-        if referred:
-            _pass_keys_to_earlier_referrers(cur, chunk)
-        if voided:
-            _void_on_arrival(cur, chunk)
+        _pass_keys_to_earlier_referrers(cur, chunk)
+        _void_on_arrival(cur, chunk)
     for target_id in voiding:
         # Data 2.3.2: voided iff not itself voiding and a voiding statement targets it.
         cur.execute(
@@ -129,48 +128,35 @@ def _flagged(
 def _inherit_from_target(cur: Cursor, position: int, target_id: str) -> None:
     """A statement can be found by whatever its StatementRef target (and the
     target's own targets, already inherited) can be found by."""
-    row = cur.execute(
-        "SELECT position FROM xapi_statement WHERE statement_id = ?", (target_id,)
-    ).fetchone()
-    if row is not None:
-        _copy_keys(cur, source=int(row["position"]), target=position)
-
-
-def _arrived_late(cur: Cursor, ids: Sequence[str]) -> tuple[bool, bool]:
-    """Whether statements stored earlier target (or void) any of these: one lookup."""
-    in_ids, params = cur.in_list(ids)
-    row = cur.execute(
-        f"SELECT EXISTS (SELECT 1 FROM xapi_statement WHERE statement_ref {in_ids}) AS referred, "
-        f"EXISTS (SELECT 1 FROM xapi_statement WHERE voids {in_ids}) AS voided",
-        (*params, *params),
-    ).fetchone()
-    return bool(row["referred"]), bool(row["voided"])
+    cur.execute(
+        "INSERT INTO xapi_statement_key (kind, key, position, direct) "
+        "SELECT k.kind, k.key, ?, k.direct FROM xapi_statement t "
+        "JOIN xapi_statement_key k ON k.position = t.position WHERE t.statement_id = ? "
+        + _KEEP_MOST_DIRECT,
+        (position, target_id),
+    )
 
 
 def _pass_keys_to_earlier_referrers(cur: Cursor, ids: Sequence[str]) -> None:
-    """Statements stored before their target inherit from it now, recursively."""
-    frontier = _referrers(cur, ids)
-    seen: set[int] = set()
-    while frontier:
-        next_frontier: list[Any] = []
-        for row in frontier:
-            if row["position"] in seen:
-                continue
-            seen.add(row["position"])
-            _copy_keys(cur, source=int(row["target_position"]), target=int(row["position"]))
-            next_frontier.extend(_referrers(cur, [row["statement_id"]]))
-        frontier = next_frontier
-
-
-def _referrers(cur: Cursor, ids: Sequence[str]) -> list[Any]:
+    """Statements stored before their target (directly, or through a chain of
+    StatementRefs) inherit the target's keys now; a no-op when none exist."""
     in_ids, params = cur.in_list(ids)
-    return cur.execute(
-        "SELECT r.position AS position, r.statement_id AS statement_id, "
-        "t.position AS target_position FROM xapi_statement r "
-        "JOIN xapi_statement t ON t.statement_id = r.statement_ref "
-        f"WHERE r.statement_ref {in_ids}",
+    cur.execute(
+        "WITH RECURSIVE chain (position, source) AS ("
+        " SELECT r.position, t.position FROM xapi_statement r"
+        " JOIN xapi_statement t ON t.statement_id = r.statement_ref"
+        f" WHERE r.statement_ref {in_ids}"
+        " UNION"
+        " SELECT r.position, chain.source FROM chain"
+        " JOIN xapi_statement c ON c.position = chain.position"
+        " JOIN xapi_statement r ON r.statement_ref = c.statement_id"
+        ") "
+        "INSERT INTO xapi_statement_key (kind, key, position, direct) "
+        "SELECT k.kind, k.key, chain.position, k.direct FROM chain "
+        "JOIN xapi_statement_key k ON k.position = chain.source WHERE chain.position <> chain.source "
+        + _KEEP_MOST_DIRECT,
         params,
-    ).fetchall()
+    )
 
 
 def _void_on_arrival(cur: Cursor, ids: Sequence[str]) -> None:
@@ -180,15 +166,6 @@ def _void_on_arrival(cur: Cursor, ids: Sequence[str]) -> None:
         "UPDATE xapi_statement SET voided = 1 WHERE voids IS NULL AND statement_id IN "
         f"(SELECT voids FROM xapi_statement WHERE voids {in_ids})",
         params,
-    )
-
-
-def _copy_keys(cur: Cursor, *, source: int, target: int) -> None:
-    cur.execute(
-        "INSERT INTO xapi_statement_key (kind, key, position, direct) "
-        "SELECT kind, key, ?, direct FROM xapi_statement_key WHERE position = ? "
-        + _KEEP_MOST_DIRECT,
-        (target, source),
     )
 
 
