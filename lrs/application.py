@@ -18,7 +18,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, StoredEvent, Transcoder
 
 from lrs import attachments as attachment_store
-from lrs.database import Cursor, Database
+from lrs.database import Cursor, Database, one_at_a_time
 from lrs.documents import Document
 from lrs.domain import Statement
 from lrs.settings import Settings
@@ -97,7 +97,11 @@ class LearningRecordStore(Application[UUID]):
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        super().__init__(env=settings.eventsourcing_env())
+        # The library creates its tables, types and functions when the recorder is
+        # built; gunicorn workers booting at once would run that DDL concurrently
+        # ("tuple concurrently updated"), so on PostgreSQL they take turns.
+        with one_at_a_time(settings):
+            super().__init__(env=settings.eventsourcing_env())
         self.db = Database(self.recorder.datastore, settings.dialect)  # type: ignore[attr-defined]
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()

@@ -159,3 +159,20 @@ def _split_sql(script: str) -> list[str]:
     """Statements of a migration file (no semicolons inside statements)."""
     lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+@contextmanager
+def one_at_a_time(settings: Any, lock_id: int = 7315002) -> Iterator[None]:
+    """Serialise a block across processes: a PostgreSQL session advisory lock on a
+    connection of its own (a no-op on SQLite, whose writers lock the file)."""
+    if settings.dialect != "postgres":
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(settings.resolved_database_url, autocommit=True, connect_timeout=10) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (lock_id,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (lock_id,))

@@ -34,6 +34,20 @@ class Settings:
     postgres_pool_size: int = 4
     credential_cache_seconds: float = 1.0
     """How long a verified credential is trusted without reading it again."""
+    token_issuer: str = ""
+    """`iss` of the tokens issued and accepted (default: `public_url`)."""
+    token_audience: str = ""
+    """`aud` of the tokens issued and accepted (default: `public_url`)."""
+    token_ttl_seconds: int = 900
+    token_secret: str = field(default="", repr=False)
+    """HS256 signing secret; when empty (and no private key), one is generated and
+    kept in the database (table `lrs_secret`)."""
+    token_private_key_file: str = ""
+    """PEM private key (RSA: RS256, EC P-256: ES256) that signs tokens instead."""
+    token_verify_keys_files: tuple[str, ...] = ()
+    """PEM public keys also accepted (keys being rotated out), served in the JWKS."""
+    token_leeway_seconds: int = 30
+    """Clock skew allowed when checking `exp`, `nbf` and `iat`."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -49,8 +63,25 @@ class Settings:
             max_attachment_bytes=_int(env, "LRS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
             postgres_pool_size=_int(env, "LRS_POSTGRES_POOL_SIZE", 4),
             credential_cache_seconds=_float(env, "LRS_CREDENTIAL_CACHE_SECONDS", 1.0),
+            token_issuer=env.get("LRS_TOKEN_ISSUER", ""),
+            token_audience=env.get("LRS_TOKEN_AUDIENCE", ""),
+            token_ttl_seconds=_int(env, "LRS_TOKEN_TTL_SECONDS", 900),
+            token_secret=env.get("LRS_TOKEN_SECRET", ""),
+            token_private_key_file=env.get("LRS_TOKEN_PRIVATE_KEY_FILE", ""),
+            token_verify_keys_files=tuple(
+                p for p in env.get("LRS_TOKEN_VERIFY_KEYS_FILES", "").split(os.pathsep) if p.strip()
+            ),
+            token_leeway_seconds=_int(env, "LRS_TOKEN_LEEWAY_SECONDS", 30),
         )
         return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def resolved_token_issuer(self) -> str:
+        return self.token_issuer or self.public_url
+
+    @property
+    def resolved_token_audience(self) -> str:
+        return self.token_audience or self.public_url
 
     @property
     def resolved_database_url(self) -> str:
@@ -63,7 +94,7 @@ class Settings:
         scheme = urlparse(self.resolved_database_url).scheme
         if scheme == "sqlite":
             return "sqlite"
-        if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        if scheme in ("postgresql", "postgres"):
             return "postgres"
         raise ConfigurationError(f"LRS_DATABASE_URL: unsupported scheme {scheme!r}")
 
