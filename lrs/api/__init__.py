@@ -1,0 +1,13 @@
+"""The HTTP APIs of the LRS that are not xAPI: tokens (``/auth``) and the admin
+API for credentials (``/admin/credentials``); and authentication for every API."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lrs.api import credentials, tokens
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(tokens.blueprint())
+    app.register_blueprint(credentials.blueprint())

@@ -1,0 +1,127 @@
+"""Who is calling: HTTP Basic (a credential) or Bearer (a token) → `Principal`.
+
+Every API of the LRS authenticates here. Every refusal is a 401 with the
+challenges of both schemes and a message that says nothing about why (the
+reason, with the credential key and never the secret or the token, goes to the
+``lrs.auth`` log); a missing scope is a 403.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from flask import g, request
+
+from lrs.api.http import HTTPError, services
+from lrs.credentials import Credential
+from lrs.tokens import InvalidToken
+from xapi.identifiers import agent_key
+
+log = logging.getLogger("lrs.auth")
+
+REALM = "xAPI"
+CHALLENGE = f'Basic realm="{REALM}", Bearer realm="{REALM}"'
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the credential, the scopes of this request (the credential's,
+    or those its token carries) and the authority the LRS asserts for it."""
+
+    credential: Credential
+    authority: dict[str, Any]
+    scopes: frozenset[str]
+
+    @property
+    def authority_key(self) -> str:
+        key = agent_key(self.authority)
+        assert key is not None
+        return key
+
+    def has_any(self, scopes: frozenset[str]) -> bool:
+        return bool(self.scopes & scopes)
+
+
+def _unauthorized(message: str, challenge: str = CHALLENGE) -> HTTPError:
+    return HTTPError(401, message, headers={"WWW-Authenticate": challenge})
+
+
+def authenticate(*, bearer: bool = True) -> Principal:
+    """The caller, from the Authorization header; 401 when absent or refused.
+    ``bearer=False`` accepts Basic only (a token is not exchanged for another)."""
+    principal = g.get("principal")
+    if principal is not None:
+        return principal  # type: ignore[no-any-return]
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.strip().partition(" ")
+    scheme, value = scheme.lower(), value.strip()
+    if scheme == "basic" and value:
+        credential = _basic(value)
+        scopes = credential.scopes
+    elif scheme == "bearer" and value and bearer:
+        credential, scopes = _bearer(value)
+    else:
+        raise _unauthorized("authentication required")
+    principal = Principal(credential, authority_for(credential), scopes)
+    g.principal = principal
+    return principal
+
+
+def _basic(value: str) -> Credential:
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        log.warning("authentication failed: malformed Basic credentials")
+        raise _unauthorized("invalid credentials") from None
+    key, sep, secret = decoded.partition(":")
+    if not sep:
+        log.warning("authentication failed: malformed Basic credentials")
+        raise _unauthorized("invalid credentials")
+    credential = services().credentials.verify(key, secret)
+    if credential is None:
+        log.warning("authentication failed for credential key %r", key)
+        raise _unauthorized("invalid credentials")
+    return credential
+
+
+def _bearer(token: str) -> tuple[Credential, frozenset[str]]:
+    try:
+        verified = services().tokens.verify(token)
+    except InvalidToken as exc:
+        log.warning("bearer token refused for credential key %r: %s", _subject(token), exc)
+        raise _unauthorized(
+            "invalid credentials", f'{CHALLENGE}, error="invalid_token"'
+        ) from None
+    return verified.credential, verified.scopes
+
+
+def _subject(token: str) -> str | None:
+    """The unverified ``sub`` of a token, for the log only."""
+    try:
+        sub = jwt.decode(token, options={"verify_signature": False}).get("sub")
+    except jwt.PyJWTError:
+        return None
+    return sub[:200] if isinstance(sub, str) else None
+
+
+def authority_for(credential: Credential) -> dict[str, Any]:
+    """Data 2.4.9: the Agent the LRS asserts for statements sent with this credential."""
+    return {
+        "objectType": "Agent",
+        "name": credential.label or credential.key,
+        "account": {"homePage": services().settings.public_url, "name": credential.key},
+    }
+
+
+def require(principal: Principal, scopes: frozenset[str]) -> None:
+    """403 unless the caller holds one of these scopes."""
+    if not principal.has_any(scopes):
+        raise HTTPError(
+            403, "this credential lacks the scope for this request (needs one of: "
+            + ", ".join(sorted(scopes)) + ")"
+        )

@@ -1,0 +1,105 @@
+"""The admin API for credentials, under ``/admin/credentials`` (scope ``admin``).
+
+``GET`` lists them and ``POST`` creates one (from a role or scopes);
+``GET /<key>`` reads one; ``POST /<key>/revoke`` revokes it and
+``POST /<key>/rotate`` replaces its secret. A secret appears only in the answer
+that creates it; secrets and their hashes are never listed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, url_for
+
+from lrs.api.authentication import authenticate, require
+from lrs.api.http import HTTPError, init_blueprint, json_object, json_response, services
+from lrs.credentials import ADMIN, ROLES, SCOPES, Credential
+from xapi.errors import FieldError
+
+ADMIN_SCOPES = frozenset({ADMIN})
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+_FIELDS = ("role", "scopes", "label")
+_MAX_LABEL = 200
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("admin_credentials", __name__, url_prefix="/admin/credentials")
+    init_blueprint(bp)
+
+    @bp.before_request
+    def admin_only() -> None:
+        require(authenticate(), ADMIN_SCOPES)
+
+    @bp.route("", methods=["GET"])
+    def list_credentials() -> Response:
+        return json_response({"credentials": [c.as_dict() for c in services().credentials.list()]})
+
+    @bp.route("", methods=["POST"])
+    def create() -> Response:
+        role, scopes, label = _creation(json_object())
+        credential, secret = services().credentials.create(role=role, scopes=scopes, label=label)
+        location = url_for(".read", key=credential.key)
+        return json_response(
+            {**credential.as_dict(), "secret": secret}, 201, {**NO_STORE, "Location": location}
+        )
+
+    @bp.route("/<key>", methods=["GET"])
+    def read(key: str) -> Response:
+        credential = services().credentials.get(key)
+        if credential is None:
+            raise _not_found()
+        return json_response(credential.as_dict())
+
+    @bp.route("/<key>/revoke", methods=["POST"])
+    def revoke(key: str) -> Response:
+        if not services().credentials.revoke(key):
+            raise _not_found()
+        return json_response(_get(key).as_dict())
+
+    @bp.route("/<key>/rotate", methods=["POST"])
+    def rotate(key: str) -> Response:
+        rotated = services().credentials.rotate(key)
+        if rotated is None:
+            raise _not_found()
+        credential, secret = rotated
+        return json_response({**credential.as_dict(), "secret": secret}, headers=NO_STORE)
+
+    return bp
+
+
+def _creation(body: dict[str, Any]) -> tuple[str | None, list[str] | None, str]:
+    """The role, scopes and label of a new credential; 400 with every error otherwise."""
+    errors = [FieldError(name, "unknown-field", "not a field of a credential")
+              for name in body if name not in _FIELDS]
+    role, scopes, label = body.get("role"), body.get("scopes"), body.get("label", "")
+    if role is not None and scopes is not None:
+        errors.append(FieldError("", "role-or-scopes", "give a role or scopes, not both"))
+    elif role is None and scopes is None:
+        errors.append(FieldError("role", "required", "give a role or scopes"))
+    if role is not None and (not isinstance(role, str) or role not in ROLES):
+        errors.append(FieldError("role", "role", "must be one of: " + ", ".join(ROLES)))
+    if scopes is not None:
+        if not isinstance(scopes, list) or not scopes:
+            errors.append(FieldError("scopes", "scopes", "must be a non-empty array of scopes"))
+        else:
+            errors += [
+                FieldError(f"scopes[{i}]", "scope", "must be one of: " + ", ".join(sorted(SCOPES)))
+                for i, scope in enumerate(scopes) if not isinstance(scope, str) or scope not in SCOPES
+            ]
+    if not isinstance(label, str) or len(label) > _MAX_LABEL:
+        errors.append(FieldError("label", "label", f"must be a string of at most {_MAX_LABEL} characters"))
+    if errors:
+        raise HTTPError(400, "invalid credential", errors)
+    return role, scopes, label
+
+
+def _get(key: str) -> Credential:
+    credential = services().credentials.get(key)
+    if credential is None:
+        raise _not_found()
+    return credential
+
+
+def _not_found() -> HTTPError:
+    return HTTPError(404, "no active credential with this key")

@@ -1,0 +1,38 @@
+"""``POST /auth/token`` (a credential's Basic secret for a bearer token) and
+``GET /auth/jwks.json`` (the public keys that verify tokens)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from lrs.api.authentication import authenticate
+from lrs.api.http import init_blueprint, json_response, services
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("auth", __name__, url_prefix="/auth")
+    init_blueprint(bp)
+
+    @bp.route("/token", methods=["POST"])
+    def token() -> Response:
+        # Basic only: a token is not exchanged for another, so none outlives its
+        # credential's secret by more than one lifetime.
+        principal = authenticate(bearer=False)
+        issued = services().tokens.issue(principal.credential)
+        return json_response(
+            {
+                "access_token": issued.access_token,
+                "token_type": "Bearer",
+                "expires_in": issued.expires_in,
+                "scope": " ".join(sorted(issued.scopes)),
+            },
+            headers=NO_STORE,
+        )
+
+    @bp.route("/jwks.json", methods=["GET"])
+    def jwks() -> Response:
+        return json_response(services().tokens.jwks(), headers={"Cache-Control": "max-age=300"})
+
+    return bp
