@@ -24,7 +24,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["lrs"] = Services.build(settings)
 
+    from lrs import api
     from xapi import resources
 
     resources.init_app(app)
+    api.init_app(app)
     return app

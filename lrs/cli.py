@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from lrs.credentials import DEFAULT_SCOPES, SCOPES, UnknownScope
+from lrs.credentials import DEFAULT_SCOPES, ROLES, SCOPES, UnknownRole, UnknownScope
 from lrs.services import Services
 from lrs.settings import Settings
 
@@ -37,12 +37,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     create = creds.add_parser("create", help="create a credential and print it as JSON")
     create.add_argument("--key", default=None)
     create.add_argument("--secret", default=None)
-    create.add_argument("--scopes", default=",".join(DEFAULT_SCOPES),
-                        help=f"comma-separated xAPI scopes, from: {', '.join(sorted(SCOPES))}")
+    granted = create.add_mutually_exclusive_group()
+    granted.add_argument("--role", choices=list(ROLES), default=None,
+                         help="a named set of scopes: "
+                         + "; ".join(f"{r}: {','.join(sorted(s))}" for r, s in ROLES.items()))
+    granted.add_argument("--scopes", default=None,
+                         help=f"comma-separated scopes, from: {', '.join(sorted(SCOPES))} "
+                         f"(default: {','.join(DEFAULT_SCOPES)})")
     create.add_argument("--label", default="")
     creds.add_parser("list", help="list credentials as JSON (never secrets)")
-    revoke = creds.add_parser("revoke", help="revoke a credential")
+    revoke = creds.add_parser("revoke", help="revoke a credential (and the tokens it was given)")
     revoke.add_argument("key")
+    rotate = creds.add_parser("rotate", help="replace a credential's secret and print the new one")
+    rotate.add_argument("key")
 
     args = parser.parse_args(argv)
     settings = Settings.from_env()
@@ -66,11 +73,11 @@ def _run(services: Services, args: argparse.Namespace) -> int:
         print(f"rebuilt from the event store: {count} statements, {documents} documents")
         return 0
     if args.action == "create":
-        scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]
+        scopes = None if args.scopes is None else [s.strip() for s in args.scopes.split(",") if s.strip()]
         try:
             credential, secret = services.credentials.create(
-                key=args.key, secret=args.secret, scopes=scopes, label=args.label)
-        except UnknownScope as exc:
+                key=args.key, secret=args.secret, scopes=scopes, role=args.role, label=args.label)
+        except (UnknownScope, UnknownRole) as exc:
             print(f"lrs: {exc}", file=sys.stderr)
             return 2
         print(orjson.dumps({**credential.as_dict(), "secret": secret}).decode())
@@ -84,6 +91,14 @@ def _run(services: Services, args: argparse.Namespace) -> int:
             return 0
         print(f"lrs: no active credential {args.key!r}", file=sys.stderr)
         return 1
+    if args.action == "rotate":
+        rotated = services.credentials.rotate(args.key)
+        if rotated is None:
+            print(f"lrs: no active credential {args.key!r}", file=sys.stderr)
+            return 1
+        credential, secret = rotated
+        print(orjson.dumps({**credential.as_dict(), "secret": secret}).decode())
+        return 0
     return 2
 
 
@@ -102,7 +117,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"  try:    curl -u {credential.key}:{secret} -H 'X-Experience-API-Version: 1.0.3' "
               f"{url}/statements")
     else:
-        print("Credentials exist already; create another with: lrs credentials create --scopes all")
+        print("Credentials exist already; create another with: lrs credentials create --scopes all "
+              "(or --role provider|reader|coordinator|auditor|admin)")
     services.close()
     sys.stdout.flush()
 

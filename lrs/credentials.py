@@ -1,10 +1,15 @@
-"""Credentials for HTTP Basic authentication, with xAPI scopes.
+"""Credentials for HTTP Basic authentication, with scopes and roles.
 
 Secrets are kept only as salted scrypt hashes. Verifying scrypt on every
 request would cost tens of milliseconds, and reading the row a database round
 trip, so a successful verification is remembered in memory for
 ``cache_seconds`` (setting ``LRS_CREDENTIAL_CACHE_SECONDS``, default 1): a
-revoked or rotated credential is refused at most that long after the change.
+revoked or rotated credential is refused at most that long after the change
+(at once in the process that made the change).
+
+A role is a named set of scopes (`ROLES`); a credential has either a role or
+explicit scopes. Beside the xAPI scopes (Communication 4.2) the LRS defines
+its own for the APIs that are not xAPI (`LRS_SCOPES`).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import orjson
 from lrs.database import Database
 
 # Communication 4.2: the scopes an LRS recognises.
-SCOPES = frozenset(
+XAPI_SCOPES = frozenset(
     {
         "statements/write",
         "statements/read/mine",
@@ -36,6 +41,21 @@ SCOPES = frozenset(
         "all",
     }
 )
+# The LRS's own APIs: never implied by the xAPI scope "all".
+COORDINATOR_READ = "coordinator/read"
+AUDIT_READ = "audit/read"
+ADMIN = "admin"
+LRS_SCOPES = frozenset({COORDINATOR_READ, AUDIT_READ, ADMIN})
+SCOPES = XAPI_SCOPES | LRS_SCOPES
+
+ROLES: dict[str, frozenset[str]] = {
+    "provider": frozenset({"statements/write", "state", "profile"}),
+    "reader": frozenset({"all/read"}),
+    "coordinator": frozenset({COORDINATOR_READ}),
+    "auditor": frozenset({AUDIT_READ}),
+    "admin": frozenset({ADMIN}),
+}
+
 # Communication 4.2: what is assumed when no scope is given.
 DEFAULT_SCOPES = ("statements/write", "statements/read/mine")
 
@@ -43,7 +63,11 @@ _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 class UnknownScope(ValueError):
-    """A scope that Communication 4.2 does not define."""
+    """A scope that neither Communication 4.2 nor the LRS defines."""
+
+
+class UnknownRole(ValueError):
+    """A role that is not one of `ROLES`."""
 
 
 @dataclass(frozen=True)
@@ -53,14 +77,18 @@ class Credential:
     label: str
     created_at: str
     revoked_at: str | None
+    role: str = ""
+    secret_rotated_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
+            "role": self.role or None,
             "scopes": sorted(self.scopes),
             "label": self.label,
             "created_at": self.created_at,
             "revoked_at": self.revoked_at,
+            "secret_rotated_at": self.secret_rotated_at,
         }
 
 
@@ -87,6 +115,8 @@ class CredentialStore:
         self.cache_seconds = cache_seconds
         # (key, sha256 of the secret) -> (credential, stored hash, when verified)
         self._verified: dict[tuple[str, bytes], tuple[Credential, str, float]] = {}
+        # key -> (credential or None when unknown, when read): for bearer tokens
+        self._current: dict[str, tuple[Credential | None, float]] = {}
         self._lock = threading.Lock()
 
     def create(
@@ -94,11 +124,22 @@ class CredentialStore:
         *,
         key: str | None = None,
         secret: str | None = None,
-        scopes: Iterable[str] = DEFAULT_SCOPES,
+        scopes: Iterable[str] | None = None,
+        role: str | None = None,
         label: str = "",
     ) -> tuple[Credential, str]:
-        """A new credential and its secret (shown once, stored hashed)."""
-        scope_set = frozenset(scopes)
+        """A new credential and its secret (shown once, stored hashed).
+
+        ``role`` gives the scopes of that role; otherwise ``scopes`` (default
+        `DEFAULT_SCOPES`). Giving both is an error."""
+        if role:
+            if scopes is not None:
+                raise ValueError("give a role or scopes, not both")
+            if role not in ROLES:
+                raise UnknownRole(f"unknown role: {role} (roles: {', '.join(ROLES)})")
+            scope_set = ROLES[role]
+        else:
+            scope_set = frozenset(DEFAULT_SCOPES if scopes is None else scopes)
         unknown = scope_set - SCOPES
         if unknown:
             raise UnknownScope(f"unknown scopes: {', '.join(sorted(unknown))}")
@@ -107,21 +148,49 @@ class CredentialStore:
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self.db.transaction(commit=True) as cur:
             cur.execute(
-                "INSERT INTO lrs_credential (key, secret_hash, scopes, label, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (key, hash_secret(secret), orjson.dumps(sorted(scope_set)).decode(), label, created),
+                "INSERT INTO lrs_credential (key, secret_hash, scopes, label, created_at, role) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (key, hash_secret(secret), orjson.dumps(sorted(scope_set)).decode(), label, created,
+                 role or ""),
             )
-        return Credential(key, scope_set, label, created, None), secret
+        with self._lock:
+            self._current.pop(key, None)
+        return Credential(key, scope_set, label, created, None, role or ""), secret
 
     def list(self) -> list[Credential]:
         with self.db.read() as cur:
             rows = cur.execute(
-                "SELECT key, scopes, label, created_at, revoked_at FROM lrs_credential ORDER BY created_at, key"
+                f"SELECT {_COLUMNS} FROM lrs_credential ORDER BY created_at, key"
             ).fetchall()
         return [_credential(row) for row in rows]
 
+    def get(self, key: str) -> Credential | None:
+        """The credential with this key, revoked or not; None when there is none."""
+        with self.db.read() as cur:
+            row = cur.execute(
+                f"SELECT {_COLUMNS} FROM lrs_credential WHERE key = ?", (key,)
+            ).fetchone()
+        return None if row is None else _credential(row)
+
+    def current(self, key: str) -> Credential | None:
+        """`get`, remembered for ``cache_seconds``: what a bearer token is checked
+        against (revoked? secret rotated since the token was issued?)."""
+        now = time.monotonic()
+        with self._lock:
+            remembered = self._current.get(key)
+        if remembered is not None and now - remembered[1] < self.cache_seconds:
+            return remembered[0]
+        credential = self.get(key)
+        with self._lock:
+            if len(self._current) > 10_000:
+                self._current.clear()
+            self._current[key] = (credential, now)
+        return credential
+
     def revoke(self, key: str) -> bool:
-        revoked = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        """Refuse this credential from now on (its tokens too); False when there is
+        no active credential with this key."""
+        revoked = _now()
         with self.db.transaction(commit=True) as cur:
             row = cur.execute(
                 "SELECT key FROM lrs_credential WHERE key = ? AND revoked_at IS NULL", (key,)
@@ -129,7 +198,35 @@ class CredentialStore:
             if row is None:
                 return False
             cur.execute("UPDATE lrs_credential SET revoked_at = ? WHERE key = ?", (revoked, key))
+        self._forget(key)
         return True
+
+    def rotate(self, key: str, secret: str | None = None) -> tuple[Credential, str] | None:
+        """Replace the secret of an active credential (tokens issued before are then
+        refused); the credential and its new secret, or None when there is no
+        active credential with this key."""
+        secret = secret or secrets.token_urlsafe(24)
+        rotated = _now()
+        with self.db.transaction(commit=True) as cur:
+            row = cur.execute(
+                "SELECT key FROM lrs_credential WHERE key = ? AND revoked_at IS NULL", (key,)
+            ).fetchone()
+            if row is None:
+                return None
+            cur.execute(
+                "UPDATE lrs_credential SET secret_hash = ?, secret_rotated_at = ? WHERE key = ?",
+                (hash_secret(secret), rotated, key),
+            )
+        self._forget(key)
+        credential = self.get(key)
+        assert credential is not None
+        return credential, secret
+
+    def _forget(self, key: str) -> None:
+        with self._lock:
+            self._current.pop(key, None)
+            for fingerprint in [f for f in self._verified if f[0] == key]:
+                del self._verified[fingerprint]
 
     def verify(self, key: str, secret: str) -> Credential | None:
         """The active credential for this key and secret, or None."""
@@ -141,13 +238,14 @@ class CredentialStore:
             return remembered[0]
         with self.db.read() as cur:
             row = cur.execute(
-                "SELECT key, secret_hash, scopes, label, created_at, revoked_at "
-                "FROM lrs_credential WHERE key = ?",
+                f"SELECT secret_hash, {_COLUMNS} FROM lrs_credential WHERE key = ?",
                 (key,),
             ).fetchone()
         if row is None or row["revoked_at"] is not None:
             with self._lock:
                 self._verified.pop(fingerprint, None)
+            # As slow as a wrong secret, so that timing does not tell which keys exist.
+            hash_secret(secret)
             return None
         if remembered is None or remembered[1] != row["secret_hash"]:
             if not check_secret(secret, row["secret_hash"]):
@@ -160,6 +258,15 @@ class CredentialStore:
         return credential
 
 
+_COLUMNS = "key, scopes, label, created_at, revoked_at, role, secret_rotated_at"
+
+
+def _now() -> str:
+    """Revocations and rotations to the microsecond: they are compared with the
+    issue time of tokens."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
 def _credential(row: Any) -> Credential:
     return Credential(
         key=row["key"],
@@ -167,4 +274,6 @@ def _credential(row: Any) -> Credential:
         label=row["label"],
         created_at=row["created_at"],
         revoked_at=row["revoked_at"],
+        role=row["role"],
+        secret_rotated_at=row["secret_rotated_at"],
     )

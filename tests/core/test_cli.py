@@ -51,3 +51,30 @@ def test_credentials_create_rejects_an_unknown_scope(env: str, capsys: pytest.Ca
 def test_migrate_is_idempotent(env: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_credentials_create_with_a_role_gets_the_scopes_of_the_role(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["credentials", "create", "--key", "coord", "--role", "coordinator"]) == 0
+    created = json.loads(capsys.readouterr().out)
+    assert created["role"] == "coordinator" and created["scopes"] == ["coordinator/read"]
+
+
+def test_credentials_create_with_a_role_and_scopes_is_refused(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["credentials", "create", "--role", "admin", "--scopes", "all"])
+
+
+def test_credentials_create_without_role_or_scopes_gets_the_default_scopes(
+    env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["credentials", "create", "--key", "lms"])
+    created = json.loads(capsys.readouterr().out)
+    assert created["scopes"] == ["statements/read/mine", "statements/write"] and created["role"] is None
+
+
+def test_credentials_rotate_prints_a_new_secret(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["credentials", "create", "--key", "lms", "--secret", "s3cret"])
+    capsys.readouterr()
+    assert main(["credentials", "rotate", "lms"]) == 0
+    rotated = json.loads(capsys.readouterr().out)
+    assert rotated["secret"] != "s3cret" and rotated["secret_rotated_at"] is not None

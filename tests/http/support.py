@@ -90,7 +90,13 @@ def event_count(app: Any) -> int:
 
 
 def credential_key(client: Any) -> str:
-    """The key of the credential a test client sends."""
+    """The key of the credential a test client sends (Basic or Bearer)."""
+    if client.headers["Authorization"].startswith("Bearer "):
+        import jwt
+
+        claims = jwt.decode(client.headers["Authorization"].removeprefix("Bearer "),
+                            options={"verify_signature": False})
+        return str(claims["sub"])
     token = client.headers["Authorization"].removeprefix("Basic ")
     return base64.b64decode(token).decode().partition(":")[0]
 
@@ -98,3 +104,19 @@ def credential_key(client: Any) -> str:
 def errors_of(response: Any) -> list[tuple[str, str]]:
     """The (path, rule) of each error in an xAPI error body, in order."""
     return [(error["path"], error["rule"]) for error in response.get_json()["errors"]]
+
+
+def token_for(client: Any) -> str:
+    """A bearer token for the credential of a Basic test client (POST /auth/token)."""
+    response = client.flask.post("/auth/token", headers={"Authorization": client.headers["Authorization"]})
+    assert response.status_code == 200, response.get_json()
+    token: str = response.get_json()["access_token"]
+    return token
+
+
+def bearer_client(client: Any, token: str | None = None) -> Any:
+    """A test client that sends a bearer token instead of its Basic credentials."""
+    token = token or token_for(client)
+    other = type(client)(client.flask, "", "")
+    other.headers = {**client.headers, "Authorization": f"Bearer {token}"}
+    return other

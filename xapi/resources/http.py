@@ -10,12 +10,15 @@ import uuid
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from lrs.services import Services
+from lrs.api.http import HTTPError, error_response, json_response, services
 from xapi.errors import FieldError, XAPIError
 from xapi.versions import SUPPORTED, VERSION_HEADER, XAPIVersion, negotiate
+
+__all__ = ["HTTPError", "error_response", "json_response", "parse_json_body", "services",
+           "xapi_version", "init_blueprint"]
 
 log = logging.getLogger("lrs.http")
 
@@ -25,22 +28,6 @@ EXPOSED_HEADERS = (
 )
 
 
-class HTTPError(Exception):
-    """A non-400 client error with an xAPI-style JSON body."""
-
-    def __init__(self, status: int, message: str, errors: list[FieldError] | None = None,
-                 headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.errors = errors or []
-        self.headers = headers or {}
-
-
-def services() -> Services:
-    return current_app.extensions["lrs"]  # type: ignore[no-any-return]
-
-
 def xapi_version() -> XAPIVersion:
     """The rules of this request (Communication 3.3), checked once per request."""
     version = g.get("xapi_version")
@@ -48,21 +35,6 @@ def xapi_version() -> XAPIVersion:
         version = negotiate(request.headers.get(VERSION_HEADER))
         g.xapi_version = version
     return version
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(orjson.dumps(body), status=status, mimetype="application/json")
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
-
-
-def error_response(status: int, message: str, errors: list[FieldError] | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
-    body: dict[str, Any] = {"error": message}
-    if errors:
-        body["errors"] = [e.as_dict() for e in errors]
-    return json_response(body, status, headers)
 
 
 def init_blueprint(bp: Blueprint) -> None:
