@@ -18,7 +18,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, StoredEvent, Transcoder
 
 from lrs import attachments as attachment_store
-from lrs.database import Cursor, Database, one_at_a_time
+from projections.sql import Cursor, Database, one_at_a_time
 from lrs.documents import Document
 from lrs.domain import Statement
 from lrs.settings import Settings

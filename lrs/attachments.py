@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from lrs.database import Cursor
+from projections.sql import Cursor
 from xapi.attachments import AttachmentData
 
 _COLUMNS = (

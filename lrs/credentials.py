@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from lrs.database import Database
+from projections.sql import Database
 
 # Communication 4.2: the scopes an LRS recognises.
 XAPI_SCOPES = frozenset(

@@ -18,7 +18,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from eventsourcing.utils import retry
 
-from lrs.database import Cursor
+from projections.sql import Cursor
 
 InTransaction = Callable[[Cursor, Sequence[int]], None]
 """Writes derived rows for events just inserted at the given log positions."""

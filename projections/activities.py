@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from lrs.database import Cursor
+from projections.sql import Cursor
 from xapi.canonical import activities_in, definition_digest
 
 _UPSERT = (

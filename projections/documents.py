@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lrs.database import Cursor
+from projections.sql import Cursor
 from xapi.documents import DocumentKind, DocumentScope
 from xapi.prepare import from_epoch_us
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from lrs.database import Cursor
+from projections.sql import Cursor
 from xapi.identifiers import agent_key, statement_index_keys
 from xapi.prepare import epoch_us, parse_timestamp
 

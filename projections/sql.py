@@ -1,5 +1,8 @@
 """Plain SQL beside the event store: one small adapter for both dialects.
 
+It lives with the views because they are what it serves; the core (recorders,
+credentials) uses it from above.
+
 The index, the credentials and the migrations share the event store's
 connections (so index rows can be written in the append's own transaction).
 SQL is written once with ``?`` placeholders; for PostgreSQL they become ``%s``.
