@@ -5,8 +5,6 @@ This is the only place (with the resource modules) that speaks HTTP.
 
 from __future__ import annotations
 
-import logging
-import uuid
 from typing import Any
 
 import orjson
@@ -14,13 +12,13 @@ from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from lrs.api.http import HTTPError, error_response, json_response, services
+from lrs.api.http import init_blueprint as init_api_blueprint
 from xapi.errors import FieldError, XAPIError
 from xapi.versions import SUPPORTED, VERSION_HEADER, XAPIVersion, negotiate
 
 __all__ = ["HTTPError", "error_response", "json_response", "parse_json_body", "services",
            "xapi_version", "init_blueprint"]
 
-log = logging.getLogger("lrs.http")
 
 EXPOSED_HEADERS = (
     "ETag, Last-Modified, Content-Type, X-Experience-API-Version, "
@@ -65,19 +63,8 @@ def init_blueprint(bp: Blueprint) -> None:
     def on_xapi_error(exc: XAPIError) -> Response:
         return error_response(exc.status, exc.message, exc.errors)
 
-    @bp.errorhandler(HTTPError)
-    def on_http_error(exc: HTTPError) -> Response:
-        return error_response(exc.status, exc.message, exc.errors, exc.headers)
-
-    @bp.errorhandler(HTTPException)
-    def on_werkzeug_error(exc: HTTPException) -> Response:
-        return error_response(exc.code or 500, exc.description or exc.name)
-
-    @bp.errorhandler(Exception)
-    def on_unexpected(exc: Exception) -> Response:
-        request_id = uuid.uuid4().hex
-        log.exception("unhandled error, request %s", request_id)
-        return error_response(500, f"internal error (request {request_id})")
+    # HTTPError, other HTTP exceptions and unexpected errors: as on every API.
+    init_api_blueprint(bp)
 
 
 def parse_json_body() -> Any:
