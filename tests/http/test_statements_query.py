@@ -335,6 +335,18 @@ def test_statements_query_format_canonical_follows_accept_language_quality(clien
     assert returned["object"]["definition"]["name"] == {"en-US": "Mentoring session"}
 
 
+def test_statements_query_format_canonical_gives_one_definition_per_activity(client):
+    # Communication 2.1.3 format=canonical: "the canonical definition of the Activity Objects ...
+    # as determined by the LRS"; Data 2.4.4.1: the same id is never different Activities
+    first = f.statement()
+    renamed = f.statement()
+    renamed["object"]["definition"]["name"] = {"en-US": "Mentoring session (90 min)"}
+    post_apart(client, first, renamed)
+    result = query(client, headers={"Accept-Language": "en-US"}, format="canonical")
+    names = [s["object"]["definition"]["name"] for s in result["statements"]]
+    assert names[0] == names[1]
+
+
 def test_statements_query_attachments_false_answers_json_without_attachment_data(client):
     # Communication 2.1.3: attachments=false MUST report application/json
     statement = f.statement(attachments=[f.attachment()])
