@@ -1,0 +1,23 @@
+"""The asynchronous views the LRS keeps, and what configures them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from projections.view import View
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """What the views need from configuration (built from `lrs.settings.Settings`
+    by the composition root, so that `projections/` never imports `lrs/`)."""
+
+    profile_base: str = "https://mentoring.example.org/xapi"
+    inactive_days: int = 30
+    at_risk_days: int = 14
+    active_days: int = 14
+
+
+def build_views(settings: ViewSettings) -> tuple[View, ...]:
+    """Every view the projection runner maintains, in a stable order."""
+    return ()
