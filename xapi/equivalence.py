@@ -21,6 +21,7 @@ import orjson
 
 from xapi.identifiers import CONTEXT_ACTIVITY_TYPES, normalize_mbox
 from xapi.prepare import parse_timestamp
+from xapi.versions import XAPIVersion
 
 # Assigned or overwritten by the LRS (authority, stored), or not part of the
 # statement at all (attachments, see `statements_equivalent`).
@@ -29,7 +30,9 @@ _ALWAYS_IGNORED = frozenset({"authority", "stored", "attachments"})
 _ASSIGNED_IF_ABSENT = ("id", "timestamp", "version")
 
 
-def statements_equivalent(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+def statements_equivalent(
+    a: Mapping[str, Any], b: Mapping[str, Any], version: XAPIVersion | None = None
+) -> bool:
     """True when `a` and `b` differ only as Data 2.3.1 allows.
 
     Ignored:
@@ -54,8 +57,16 @@ def statements_equivalent(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     numbers by value (``9`` equals ``9.0``) but never booleans as numbers.
     This applies inside a SubStatement too (where timestamp is compared
     whenever either side has one: the LRS never assigns it there).
+
+    Under the rules of a `version` whose `immutability_ignores_version` is set
+    (2.0: 9274.1.1 4.2 lists ``version`` among what the LRS may assign, and an
+    LRS serving both versions assigns 1.0.0 or 2.0.0 by the request), the
+    ``version`` is not compared at all.
     """
+    ignored = version is not None and version.immutability_ignores_version
     for name in _ASSIGNED_IF_ABSENT:
+        if name == "version" and ignored:
+            continue
         if (
             name in a
             and name in b

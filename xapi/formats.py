@@ -17,6 +17,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from xapi.identifiers import CONTEXT_AGENT_LISTS
+from xapi.versions import XAPIVersion
+
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 INTERACTION_COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 
@@ -81,6 +84,45 @@ def format_statement(
     raise ValueError(f"unknown statement format {fmt!r}")
 
 
+# ------------------------------------------------------ statements of another version
+
+
+def for_version(statement: dict[str, Any], version: XAPIVersion) -> dict[str, Any]:
+    """The statement as a client of `version` may read it: the LRS's strict mode.
+
+    A statement stored under 2.0 may hold what 1.0.3 does not define. Under a
+    version without context agents, ``contextAgents`` and ``contextGroups``
+    are dropped (from a SubStatement's context too), and a ``version`` that
+    the client's rules would refuse becomes the version's default (``2.0.0``
+    -> ``1.0.0``). What 2.0 only changed in form (a UTC timestamp, a duration
+    to 0.01 s) is valid 1.0.3 and kept. The statement is returned as is when
+    nothing changes, and is never changed in place.
+    """
+    out = statement
+    stated = statement.get("version")
+    if isinstance(stated, str) and not version.accepts_statement_version(stated):
+        out = {**out, "version": version.default_statement_version}
+    if not version.context_agents:
+        out = _without_context_agents(out)
+    return out
+
+
+def _without_context_agents(doc: dict[str, Any]) -> dict[str, Any]:
+    out = doc
+    context = doc.get("context")
+    if isinstance(context, Mapping) and any(name in context for name, _ in CONTEXT_AGENT_LISTS):
+        kept = {k: v for k, v in context.items() if k not in dict(CONTEXT_AGENT_LISTS)}
+        out = {**out, "context": kept}
+        if not kept:
+            del out["context"]
+    obj = doc.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        sub = _without_context_agents(obj)
+        if sub is not obj:
+            out = {**out, "object": sub}
+    return out
+
+
 # ------------------------------------------------------------------------ ids
 
 
@@ -139,6 +181,13 @@ def _ids_context(context: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = _ids_agent(out[name])
     if isinstance(out.get("contextActivities"), Mapping):
         out["contextActivities"] = _map_context_activities(out["contextActivities"], _ids_activity)
+    # 9274.1.1 4.2.2.5: the Agent or Group of a context agent is reduced like any other.
+    for name, inner in CONTEXT_AGENT_LISTS:
+        if isinstance(out.get(name), list):
+            out[name] = [
+                {**item, inner: _ids_agent(item.get(inner))} if isinstance(item, Mapping) else item
+                for item in out[name]
+            ]
     return out
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 CONTEXT_ACTIVITY_TYPES = ("parent", "grouping", "category", "other")
+CONTEXT_AGENT_LISTS = (("contextAgents", "agent"), ("contextGroups", "group"))
+"""xAPI 2.0 context agents and groups (9274.1.1 4.2.2.5): list name, key of the Agent/Group."""
 _MAILTO = "mailto:"
 
 
@@ -68,7 +70,8 @@ class IndexKeys:
     agents: tuple[str, ...]
     """``agent`` filter: the actor and an Agent/Group object, with Group members."""
     related_agents: tuple[str, ...]
-    """``agent`` with ``related_agents=true``: also authority, instructor, team, SubStatement."""
+    """``agent`` with ``related_agents=true``: also authority, instructor, team, the 2.0
+    contextAgents/contextGroups, and the same inside a SubStatement."""
     verb: str
     activities: tuple[str, ...]
     """``activity`` filter: the object, when it is an Activity."""
@@ -147,8 +150,14 @@ def _object_agent_keys(obj: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _context_agent_keys(context: Mapping[str, Any]) -> Iterator[str]:
+    """instructor, team and, from xAPI 2.0, each ``contextAgents[].agent`` and
+    ``contextGroups[].group`` with its members (9274.1.1 4.1.6.1 ``related_agents``)."""
     yield from _actor_keys(context.get("instructor"))
     yield from _actor_keys(context.get("team"))
+    for name, inner in CONTEXT_AGENT_LISTS:
+        for item in context.get(name) or ():
+            if isinstance(item, Mapping):
+                yield from _actor_keys(item.get(inner))
 
 
 def _context_activity_ids(context: Mapping[str, Any]) -> list[str]:

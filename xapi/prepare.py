@@ -32,10 +32,16 @@ def prepare(
     - ``timestamp`` = ``stored`` if absent (Data 2.4.7), the sent one is kept as sent;
     - ``stored`` always overwritten (Data 2.4.8);
     - ``authority`` always overwritten from the credentials (Data 2.4.9);
-    - ``version`` = the version's default if absent (Data 2.4.10).
+    - ``version`` = the version's default if absent (Data 2.4.10; 9274.1.1
+      4.2.4.3: ``2.0.0`` under 2.0);
+    - under versions with `timestamps_to_utc` (2.0, 9274.1.1 4.2.7), a
+      ``timestamp`` sent with an offset is stored as the same instant in UTC;
+    - under versions with `duration_digits` (2.0: 0.01 s), ``result.duration``
+      is stored truncated to them.
 
-    SubStatements get none of these: they MUST NOT have id, stored, version
-    or authority, and their timestamp is not the LRS's to set.
+    SubStatements get none of the assigned properties: they MUST NOT have id,
+    stored, version or authority, and their timestamp is not the LRS's to set;
+    the two conversions apply to them too.
     The result is a new top-level object (the input is not changed); nested
     values are shared with the input, which the caller owns.
     """
@@ -47,7 +53,53 @@ def prepare(
     doc["stored"] = stored_text
     doc["authority"] = copy.deepcopy(dict(authority))
     doc.setdefault("version", version.default_statement_version)
+    return _converted(doc, version)
+
+
+def _converted(doc: dict[str, Any], version: XAPIVersion) -> dict[str, Any]:
+    """`doc` (owned by the caller) with the version's conversions of timestamp and duration."""
+    if version.timestamps_to_utc and isinstance(doc.get("timestamp"), str):
+        doc["timestamp"] = utc_timestamp(doc["timestamp"])
+    result = doc.get("result")
+    digits = version.duration_digits
+    if digits is not None and isinstance(result, Mapping) and isinstance(result.get("duration"), str):
+        duration = truncate_duration(result["duration"], digits)
+        if duration != result["duration"]:
+            doc["result"] = {**result, "duration": duration}
+    obj = doc.get("object")
+    if isinstance(obj, Mapping) and obj.get("objectType") == "SubStatement":
+        doc["object"] = _converted(dict(obj), version)
     return doc
+
+
+def utc_timestamp(text: str) -> str:
+    """A valid timestamp as the same instant in UTC (9274.1.1 4.2.7: "shall convert").
+
+    One already in UTC (``Z``) is kept as sent; one with an offset, ``+00:00``
+    included, is rewritten with `format_timestamp` (milliseconds, which 4.2.7
+    allows: "may truncate or round to at least millisecond precision").
+    """
+    if text.endswith("Z"):
+        return text
+    try:
+        return format_timestamp(parse_timestamp(text))
+    except ValueError:
+        return text  # not a timestamp: validation refuses it, never reached
+
+
+_SECONDS = re.compile(r"(?P<whole>[0-9]+)[.,](?P<fraction>[0-9]+)S$")
+
+
+def truncate_duration(duration: str, digits: int) -> str:
+    """``PT1.2567S`` -> ``PT1.25S`` for 2 digits: the seconds' fraction truncated,
+    never rounded (9274.1.1 4.2.7: "the LRS may truncate ... to 0.01 seconds";
+    the 2.0 conformance suite accepts truncation only). Other durations unchanged."""
+    match = _SECONDS.search(duration)
+    if match is None or len(match["fraction"]) <= digits:
+        return duration
+    kept = match["fraction"][:digits]
+    seconds = match["whole"] + ("." + kept if digits else "")
+    return duration[: match.start()] + seconds + "S"
 
 
 def normalize_context_activities(statement: Mapping[str, Any]) -> dict[str, Any]:

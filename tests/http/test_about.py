@@ -18,11 +18,12 @@ def anonymous(app):
 
 
 def test_about_lists_the_supported_versions(client):
-    # Communication 2.8: "version": the latest minor and patch version for each major version
+    # Communication 2.8 / 9274.1.1 4.1.6.7: the latest minor and patch version of each
+    # version served: 1.0.3 and 2.0.0
     response = client.get(ABOUT)
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert response.get_json()["version"] == ["1.0.3"]
+    assert response.get_json()["version"] == ["1.0.3", "2.0.0"]
 
 
 def test_about_has_only_version_and_extensions(client):
@@ -36,7 +37,7 @@ def test_about_is_open_without_credentials(anonymous):
     # Communication 2.8: SHOULD allow unauthenticated access
     response = anonymous.get(ABOUT)
     assert response.status_code == 200
-    assert response.get_json()["version"] == ["1.0.3"]
+    assert response.get_json()["version"] == ["1.0.3", "2.0.0"]
 
 
 @pytest.mark.parametrize("version", ["0.9", "2.0.0", "nonsense"])
@@ -47,9 +48,17 @@ def test_about_ignores_the_version_header(client, version):
 
 
 def test_about_answers_with_the_version_header(anonymous):
-    # Communication 3.3: every response carries X-Experience-API-Version
+    # Communication 3.3: every response carries X-Experience-API-Version; a request
+    # that names no version is answered with LRS_XAPI_UNVERSIONED_VERSION (1.0.3)
     response = anonymous.get(ABOUT)
     assert response.headers["X-Experience-API-Version"] == "1.0.3"
+
+
+@pytest.mark.parametrize(("sent", "answered"), [("1.0.1", "1.0.3"), ("2.0", "2.0.0")])
+def test_about_answers_in_the_version_of_the_request(client, sent, answered):
+    # Communication 3.3 / 9274.1.1 4.1.7: the response names the request's rules
+    response = client.get(ABOUT, headers={"X-Experience-API-Version": sent})
+    assert response.headers["X-Experience-API-Version"] == answered
 
 
 def test_about_head_has_headers_and_no_body(client):

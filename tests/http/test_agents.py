@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from tests import factories as f
 from tests.http.document_support import AGENTS, errors_of, params
 from tests.http.support import post_statements
+
+
+@pytest.fixture
+def xapi_version(each_xapi_version: str) -> str:
+    """Every test here runs under 1.0.3 and 2.0.0 rules, which agree on it."""
+    return each_xapi_version
+
 
 ADA = f.agent()
 ADA_SHA1 = hashlib.sha1(ADA["mbox"].encode()).hexdigest()

@@ -12,6 +12,12 @@ from tests import factories as f
 from tests.http.support import STATEMENTS, errors_of, event_count, stored_statement
 
 
+@pytest.fixture
+def xapi_version(each_xapi_version: str) -> str:
+    """Every test here runs under 1.0.3 and 2.0.0 rules, which agree on it."""
+    return each_xapi_version
+
+
 def stored_content(app: Any, sha2: str) -> bytes | None:
     data = app.extensions["lrs"].store.attachment_contents([sha2]).get(sha2)
     return None if data is None else data.content

@@ -79,13 +79,14 @@ def test_headers_version_missing_is_rejected(client, app):
     response = client.post(STATEMENTS, json=f.statement(), headers={VERSION: None})
     assert response.status_code == 400
     assert errors_of(response) == [(VERSION, "version-header-required")]
-    assert response.headers[VERSION] == "1.0.3"
+    assert response.headers[VERSION] == "1.0.3"  # LRS_XAPI_UNVERSIONED_VERSION's default
     assert event_count(app) == 0
 
 
-@pytest.mark.parametrize("version", ["1.1.0", "2.0.0", "0.95", "0.9"])
+@pytest.mark.parametrize("version", ["1.1.0", "2.0.1", "2.1.0", "3.0.0", "0.95", "0.9", "2"])
 def test_headers_version_unsupported_is_rejected(client, app, version):
-    # Communication 3.3: reject versions before 1.0.0 and of 1.1.0 or greater, with 400
+    # Communication 3.3: reject versions before 1.0.0 and 1.1.0 or greater; 9274.1.1 4.1.7:
+    # 2.0 and 2.0.0 are served, any other 2.x or later version is a 400
     response = client.post(STATEMENTS, json=f.statement(), headers={VERSION: version})
     assert response.status_code == 400
     assert errors_of(response) == [(VERSION, "version-unsupported")]

@@ -18,6 +18,13 @@ from tests import factories as f
 from tests.http.support import STATEMENTS, errors_of, event_count, stored_statement
 from tests.xapi import spec_examples
 
+
+@pytest.fixture
+def xapi_version(each_xapi_version: str) -> str:
+    """Every test here runs under 1.0.3 and 2.0.0 rules, which agree on it."""
+    return each_xapi_version
+
+
 OCTET_STREAM = "application/octet-stream"
 
 

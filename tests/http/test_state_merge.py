@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests import factories as f
 from tests.http.document_support import (
     STATE,
@@ -12,6 +14,12 @@ from tests.http.document_support import (
     put_json,
     state_params,
 )
+
+
+@pytest.fixture
+def xapi_version(each_xapi_version: str) -> str:
+    """Every test here runs under 1.0.3 and 2.0.0 rules, which agree on it."""
+    return each_xapi_version
 
 
 def test_state_post_merges_top_level_properties(client):

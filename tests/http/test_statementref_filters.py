@@ -3,8 +3,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests import factories as f
 from tests.http.support import post_apart, post_statements, query_ids, stored_statement
+
+
+@pytest.fixture
+def xapi_version(each_xapi_version: str) -> str:
+    """Every test here runs under 1.0.3 and 2.0.0 rules, which agree on it."""
+    return each_xapi_version
+
 
 ADA = f.agent()
 LINUS = f.agent("Linus Mentee")

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from tests import factories as f
 from tests.http.support import get_statement, post_statements
+
+
+@pytest.fixture
+def xapi_version(each_xapi_version: str) -> str:
+    """Every test here runs under 1.0.3 and 2.0.0 rules, which agree on it."""
+    return each_xapi_version
 
 
 def test_statements_get_single_returns_the_statement_as_sent_plus_what_the_lrs_assigned(client):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
 from tests import factories as f
 from tests.http.support import (
     PUBLIC_URL,
@@ -16,6 +18,13 @@ from tests.http.support import (
     query_ids,
     stored_statement,
 )
+
+
+@pytest.fixture
+def xapi_version(each_xapi_version: str) -> str:
+    """Every test here runs under 1.0.3 and 2.0.0 rules, which agree on it."""
+    return each_xapi_version
+
 
 ADA = f.agent()
 GRACE = f.agent("Grace Mentor")

@@ -38,7 +38,7 @@ def test_batch_error_paths_start_with_the_statement_index():
 
 def test_batch_reports_errors_of_every_statement():
     # Communication 3.2 / Data 2.2: every error, not only the first
-    batch = [factories.statement(), factories.statement(verb=None), factories.statement(version="2.0.0")]
+    batch = [factories.statement(), factories.statement(verb=None), factories.statement(version="1.1.0")]
     assert found(validate_statements(batch)) == {
         ("[1].verb", "null-value"),
         ("[2].version", "statement-version"),

@@ -16,6 +16,7 @@ from xapi.resources import (
 from xapi.resources.alternate import AlternateSyntax
 from xapi.resources.cors import CORS
 from xapi.resources.http import init_blueprint
+from xapi.versions import unversioned
 
 PREFIX = "/xapi"
 
@@ -36,5 +37,6 @@ def init_app(app: Flask) -> None:
         AlternateSyntax(
             app.wsgi_app, max_request_bytes=app.config["MAX_CONTENT_LENGTH"], prefix=PREFIX
         ),
+        unversioned=unversioned(app.extensions["lrs"].settings.xapi_unversioned_version),
         prefix=PREFIX,
     )

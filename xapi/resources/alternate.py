@@ -20,9 +20,10 @@ from werkzeug.wsgi import get_input_stream
 
 from xapi.alternate import is_alternate, parse_alternate_request
 from xapi.errors import FieldError, XAPIError
-from xapi.versions import SUPPORTED, VERSION_HEADER, negotiate
+from xapi.versions import V1_0_3, VERSION_HEADER, XAPIVersion, find
 
 WSGIApp = Any
+_VERSION_KEY = "HTTP_" + VERSION_HEADER.upper().replace("-", "_")
 _ENVIRON_HEADERS = {"Content-Type": "CONTENT_TYPE"}
 
 
@@ -41,10 +42,16 @@ class AlternateSyntax:
         query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if not is_alternate(query):
             return self.app(environ, start_response)  # type: ignore[no-any-return]
+        # The syntax exists only under 1.0.3 (Communication 1.3), whose version travels
+        # as a form field; a 2.0 header refuses it before the body is read.
+        named = find(environ.get(_VERSION_KEY))
         try:
+            self._check_version(named)
             rewritten = self._rewrite(environ, query)
+        except _NotAllowed as exc:
+            return _error(start_response, exc.status, exc.message, exc.errors, exc.version)
         except XAPIError as exc:
-            return _error(start_response, exc.status, exc.message, exc.errors)
+            return _error(start_response, exc.status, exc.message, exc.errors, named)
         return self.app(rewritten, start_response)  # type: ignore[no-any-return]
 
     def _rewrite(self, environ: dict[str, Any], query: list[tuple[str, str]]) -> dict[str, Any]:
@@ -62,7 +69,7 @@ class AlternateSyntax:
         for name, value in meant.headers.items():
             new[_ENVIRON_HEADERS.get(name, "HTTP_" + name.upper().replace("-", "_"))] = value
         new["xapi.alternate_syntax"] = True
-        self._check_version(new)
+        self._check_version(find(new.get(_VERSION_KEY)))
         return new
 
     def _body(self, environ: dict[str, Any]) -> bytes:
@@ -76,18 +83,24 @@ class AlternateSyntax:
         return body
 
     @staticmethod
-    def _check_version(environ: dict[str, Any]) -> None:
-        """Refuse the syntax under versions whose rules do not allow it (an absent or
-        unknown version is left for the resource to refuse)."""
-        try:
-            version = negotiate(environ.get("HTTP_" + VERSION_HEADER.upper().replace("-", "_")))
-        except XAPIError:
+    def _check_version(version: XAPIVersion | None) -> None:
+        """Refuse the syntax under versions whose rules do not allow it (2.0: "no
+        longer allowed"; an absent or unknown version is left for the resource)."""
+        if version is None:
             return
         if not version.alternate_request_syntax:
-            raise XAPIError(
-                f"xAPI {version.name} has no alternate request syntax",
-                [FieldError("method", "alternate-not-allowed", f"not allowed in {version.name}")],
-            )
+            raise _NotAllowed(version)
+
+
+class _NotAllowed(XAPIError):
+    """The alternate syntax under rules that have none (answered in that version)."""
+
+    def __init__(self, version: XAPIVersion):
+        super().__init__(
+            f"xAPI {version.name} has no alternate request syntax (Communication 1.3 is 1.0.3 only)",
+            [FieldError("method", "alternate-not-allowed", f"not allowed in {version.name}")],
+        )
+        self.version = version
 
 
 class _TooLarge(XAPIError):
@@ -100,7 +113,8 @@ class _TooLarge(XAPIError):
         )
 
 
-def _error(start_response: Any, status: int, message: str, errors: list[FieldError]) -> list[bytes]:
+def _error(start_response: Any, status: int, message: str, errors: list[FieldError],
+           version: XAPIVersion | None) -> list[bytes]:
     body = orjson.dumps({"error": message, "errors": [e.as_dict() for e in errors]})
     reason = {400: "Bad Request", 413: "Request Entity Too Large"}.get(status, "Error")
     start_response(
@@ -108,7 +122,7 @@ def _error(start_response: Any, status: int, message: str, errors: list[FieldErr
         [
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(body))),
-            (VERSION_HEADER, SUPPORTED[0].name),
+            (VERSION_HEADER, (version or V1_0_3).name),
         ],
     )
     return [body]

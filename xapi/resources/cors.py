@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from xapi.resources.http import EXPOSED_HEADERS
-from xapi.versions import SUPPORTED, VERSION_HEADER
+from xapi.versions import VERSION_HEADER, XAPIVersion, find
 
 WSGIApp = Any
 ALLOWED_METHODS = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
@@ -24,13 +24,15 @@ ALLOWED_HEADERS = (
     "Accept-Language, X-Requested-With"
 )
 MAX_AGE = "86400"
+_VERSION_KEY = "HTTP_" + VERSION_HEADER.upper().replace("-", "_")
 
 
 class CORS:
     """Adds CORS headers to responses under `prefix` and answers preflight requests."""
 
-    def __init__(self, app: WSGIApp, prefix: str = "/xapi"):
+    def __init__(self, app: WSGIApp, unversioned: XAPIVersion, prefix: str = "/xapi"):
         self.app = app
+        self.unversioned = unversioned
         self.prefix = prefix.rstrip("/")
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -49,7 +51,7 @@ class CORS:
                     ("Access-Control-Allow-Headers", ALLOWED_HEADERS),
                     ("Access-Control-Max-Age", MAX_AGE),
                     ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
-                    (VERSION_HEADER, SUPPORTED[0].name),
+                    (VERSION_HEADER, (find(environ.get(_VERSION_KEY)) or self.unversioned).name),
                     ("Content-Length", "0"),
                 ],
             )

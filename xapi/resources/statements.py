@@ -26,7 +26,7 @@ from xapi.attachments import (
     statement_part_errors,
 )
 from xapi.errors import FieldError, InvalidParameter, InvalidStatement, XAPIError
-from xapi.formats import format_statement, parse_accept_language
+from xapi.formats import for_version, format_statement, parse_accept_language
 from xapi.identifiers import statement_index_keys
 from xapi.prepare import epoch_us, format_timestamp
 from xapi.query import (
@@ -38,6 +38,9 @@ from xapi.query import (
 )
 from xapi.resources.auth import READ_ALL, WRITE_STATEMENTS, Principal, authenticate, require
 from xapi.resources.http import HTTPError, json_response, parse_json_body, services, xapi_version
+from lrs.api.observability import count_statements  # issue 12: the request log's count
+from xapi.limits import batch_size_errors
+from xapi.resources.http import check_json_body
 from xapi.signatures import signature_errors
 from xapi.statements import attachment_part_errors, statement_id_errors
 from xapi.validation import validate_statement, validate_statements
@@ -74,6 +77,7 @@ def put_statement() -> Response:
             [FieldError("statementId", "required", "missing parameter")],
         )
     body, parts = _request_statements()
+    _observe_batch(body)
     errors = validate_statement(body, version)
     if isinstance(body, dict):
         given = body.get("id")
@@ -106,6 +110,7 @@ def post_statements() -> Response:
             [FieldError(name, "unknown-parameter", "not allowed in a POST") for name in names],
         )
     body, parts = _request_statements()
+    _observe_batch(body)
     errors = validate_statements(body, version)
     batch = body if isinstance(body, list) else [body]
     received: dict[str, AttachmentData] = {}
@@ -144,12 +149,23 @@ def _request_statements() -> tuple[Any, list[multipart.Part] | None]:
     if errors:
         raise InvalidStatement("the first part must hold the statements", errors)
     try:
+        check_json_body(first.content, "part[0]")
         body = orjson.loads(first.content)
     except orjson.JSONDecodeError as exc:
         raise XAPIError(
             f"the statement part is not valid JSON: {exc}", [FieldError("part[0]", "json", str(exc))]
         ) from None
     return body, list(parts)
+
+
+def _observe_batch(body: Any) -> None:
+    """How many statements the request carries (log, metrics); 413 above
+    ``LRS_MAX_BATCH_STATEMENTS``, before any is validated."""
+    count_statements(len(body) if isinstance(body, list) else 1)
+    errors = batch_size_errors(body, services().settings.max_batch_statements)
+    if errors:
+        raise HTTPError(413, "the batch holds more statements than this LRS accepts in one request",
+                        errors)
 
 
 def _attachments(
@@ -221,6 +237,7 @@ def _single(query: SingleStatementQuery, mine: Principal | None, languages: list
     if position is None:
         raise HTTPError(404, f"no statement {query.statement_id}")
     statement = store.statements_at([position])[0]
+    count_statements(1)
     [body] = _formatted([statement], query.format, languages)
     headers = {"Last-Modified": _http_date(statement["stored"])}
     return _statements_response(body, [statement], query.attachments, headers)
@@ -235,6 +252,7 @@ def _page(query: StatementQuery, after: int | None, mine: Principal | None,
         positions = positions[: query.limit]
         more = request.script_root + "/xapi/statements?more=" + encode_more(query, positions[-1])
     statements = store.statements_at(positions)
+    count_statements(len(statements))
     body = {
         "statements": _formatted(statements, query.format, languages),
         "more": more,
@@ -247,7 +265,15 @@ def _page(query: StatementQuery, after: int | None, mine: Principal | None,
 
 
 def _formatted(statements: list[dict[str, Any]], fmt: str, languages: list[str]) -> list[Any]:
-    """Communication 2.1.3 `format`; canonical uses the LRS's definition of each Activity."""
+    """Communication 2.1.3 `format`; canonical uses the LRS's definition of each Activity.
+
+    In strict mode (``LRS_XAPI_STRICT_VERSION``) statements are first converted
+    to the request's version (`xapi.formats.for_version`); otherwise a client
+    reads every statement as stored, whichever version stored it.
+    """
+    if services().settings.xapi_strict_version:
+        version = xapi_version()
+        statements = [for_version(s, version) for s in statements]
     definitions = None
     if fmt == "canonical":
         ids = {i for s in statements for i in statement_index_keys(s).related_activities}

@@ -7,10 +7,10 @@ from typing import Any
 from marshmallow import ValidationError
 
 from xapi.schemas.activities import ACTIVITY
-from xapi.schemas.agents import GROUP, actor_field
-from xapi.schemas.base import NOT_OBJECT, Object, Violation, XAPISchema, XField
+from xapi.schemas.agents import AGENT, GROUP, actor_field
+from xapi.schemas.base import NOT_OBJECT, ListOf, Object, Violation, XAPISchema, XField
 from xapi.schemas.objects import STATEMENT_REF
-from xapi.schemas.primitives import UUID, Extensions, LanguageTag, String
+from xapi.schemas.primitives import IRI, UUID, Extensions, LanguageTag, ObjectType, String
 
 NOT_ACTIVITIES = Violation("type", "must be an Activity object or an array of Activity objects")
 
@@ -63,3 +63,57 @@ class ContextSchema(XAPISchema):
 
 
 CONTEXT = ContextSchema()
+
+
+# --- xAPI 2.0 (9274.1.1 4.2.2.5): context agents and groups ---------------------------
+
+EMPTY_RELEVANT_TYPES = Violation("relevant-types-empty", "must hold at least one IRI when present")
+
+
+class RelevantTypes(ListOf):
+    """``relevantTypes``: an array of at least one IRI (9274.1.1 4.2.2.5)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(IRI(), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if type(value) is list and not value:
+            raise ValidationError(EMPTY_RELEVANT_TYPES)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class AgentObjectOnly(Object):
+    """An Agent (objectType absent or "Agent"): a Group is not an Agent here."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if type(value) is dict and "objectType" in value and value["objectType"] != "Agent":
+            raise ValidationError(
+                {"objectType": [Violation("object-type", 'must be "Agent" (case-sensitive)')]}
+            )
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class ContextAgentSchema(XAPISchema):
+    """A Context Agent: an Agent with the types of its relevance (9274.1.1 4.2.2.5)."""
+
+    objectType = ObjectType("contextAgent", required=True)
+    agent = AgentObjectOnly(AGENT, required=True)
+    relevantTypes = RelevantTypes()
+
+
+class ContextGroupSchema(XAPISchema):
+    """A Context Group: an identified or anonymous Group (9274.1.1 4.2.2.5)."""
+
+    objectType = ObjectType("contextGroup", required=True)
+    group = Object(GROUP, required=True)
+    relevantTypes = RelevantTypes()
+
+
+class ContextSchema2(ContextSchema):
+    """Data 2.4.6 plus the 2.0 ``contextAgents`` and ``contextGroups`` (9274.1.1 4.2.2.5)."""
+
+    contextAgents = ListOf(Object(ContextAgentSchema()))
+    contextGroups = ListOf(Object(ContextGroupSchema()))
+
+
+CONTEXT_2_0 = ContextSchema2()

@@ -10,7 +10,7 @@ from marshmallow import validates_schema
 from xapi.schemas.agents import actor_field, authority_field
 from xapi.schemas.attachments import ATTACHMENT
 from xapi.schemas.base import Forbidden, ListOf, Object, Problems, XAPISchema
-from xapi.schemas.context import CONTEXT
+from xapi.schemas.context import CONTEXT, CONTEXT_2_0
 from xapi.schemas.objects import statement_object_field
 from xapi.schemas.primitives import UUID, ObjectType, Timestamp, Version
 from xapi.schemas.result import RESULT
@@ -96,5 +96,19 @@ class StatementSchema(StatementBodySchema):
 
 @cache
 def statement_schema(version: XAPIVersion) -> StatementSchema:
-    """The (stateless, shared) schema of a Statement under `version`'s rules."""
-    return StatementSchema(version)
+    """The (stateless, shared) schema of a Statement under `version`'s rules.
+
+    The rules of 1.0.3 are the classes above; a version with context agents
+    (9274.1.1 4.2.2.5) gets subclasses whose Context, in the Statement and in
+    its SubStatement, knows ``contextAgents`` and ``contextGroups``.
+    """
+    if not version.context_agents:
+        return StatementSchema(version)
+    context = Object(CONTEXT_2_0)
+    sub = type("SubStatementSchema2", (SubStatementSchema,), {"context": context})
+    statement = type(
+        "StatementSchema2",
+        (StatementSchema,),
+        {"context": context, "object": statement_object_field(sub(), required=True)},
+    )
+    return statement(version)  # type: ignore[no-any-return]
