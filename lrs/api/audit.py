@@ -1,0 +1,138 @@
+"""The audit API, under ``/audit`` (scope ``audit/read``, or ``admin``).
+
+Everything here reads; nothing writes to the store, so an auditor's credential
+can never change a record.
+
+| request | answer |
+|---|---|
+| ``GET /audit/events`` | the history feed, NDJSON, streamed (`lrs.audit_feed`) |
+| ``GET /audit/verify[?checkpoint=JWS]`` (or ``POST`` ``{"checkpoint": ...}``) | the chain's verification |
+| ``GET /audit/checkpoint`` | the chain's head, signed |
+| ``GET /audit/statements/<id>/history`` | every event that touched a statement |
+| ``GET /audit/views/<name>/replay[?until=POSITION|TIME]`` | a view rebuilt from the log, compared |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Blueprint, Response, request
+
+from lrs import audit_feed, audit_replay
+from lrs.api.authentication import authenticate, require
+from lrs.api.http import HTTPError, init_blueprint, json_object, json_response, services
+from lrs.audit import Audit
+from lrs.audit_checkpoint import CheckpointError
+from lrs.credentials import ADMIN, AUDIT_READ
+from xapi.errors import FieldError
+from xapi.schemas.primitives import is_uuid
+
+AUDIT_SCOPES = frozenset({AUDIT_READ, ADMIN})
+NDJSON = "application/x-ndjson"
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("audit", __name__, url_prefix="/audit")
+    init_blueprint(bp)
+
+    @bp.before_request
+    def auditors_only() -> None:
+        require(authenticate(), AUDIT_SCOPES)
+
+    @bp.route("/events", methods=["GET"])
+    def events() -> Response:
+        values, errors = _single(request.args)
+        f, problems = audit_feed.parse_filter(values)
+        errors += problems
+        if errors or f is None:
+            raise HTTPError(400, "invalid feed parameters", errors)
+        # The generator runs after this function returns: it holds the store, not
+        # the request, and reads one batch at a time (constant memory).
+        lines = audit_feed.ndjson(_audit().events(f))
+        return Response(lines, mimetype=NDJSON, headers={"Cache-Control": "no-store"})
+
+    @bp.route("/verify", methods=["GET", "POST"])
+    def verify() -> Response:
+        checkpoint = _checkpoint_parameter()
+        try:
+            result = _audit().verify(checkpoint)
+        except CheckpointError as exc:
+            raise HTTPError(400, str(exc), [FieldError("checkpoint", "checkpoint", str(exc))]) from None
+        return json_response(result.as_dict())
+
+    @bp.route("/checkpoint", methods=["GET"])
+    def checkpoint() -> Response:
+        try:
+            made = _audit().checkpoint()
+        except CheckpointError as exc:
+            raise HTTPError(409, str(exc), [FieldError("", "checkpoint-key", str(exc))]) from None
+        return json_response(made, headers={"Cache-Control": "no-store"})
+
+    @bp.route("/statements/<statement_id>/history", methods=["GET"])
+    def statement_history(statement_id: str) -> Response:
+        if not is_uuid(statement_id):
+            raise HTTPError(400, "not a statement id", [
+                FieldError("statementId", "uuid", f"{statement_id!r} is not a UUID")])
+        history = _audit().statement_history(statement_id)
+        if history is None:
+            raise HTTPError(404, "the LRS holds no event about this statement")
+        return json_response(history)
+
+    @bp.route("/views/<name>/replay", methods=["GET"])
+    def replay(name: str) -> Response:
+        values, errors = _single(request.args)
+        errors += [FieldError(n, "unknown-parameter", "not a parameter of a replay")
+                   for n in values if n != "until"]
+        until = None
+        if "until" in values:
+            until, problem = audit_replay.parse_until(values["until"])
+            if problem:
+                errors.append(FieldError("until", "position-or-time", problem))
+        if errors:
+            raise HTTPError(400, "invalid replay parameters", errors)
+        runner = services().projections
+        try:
+            outcome = audit_replay.replay(services().store, runner.views, runner.positions(), name, until)
+        except audit_replay.UnknownView as exc:
+            raise HTTPError(404, str(exc)) from None
+        except audit_replay.ReplayRefused as exc:
+            raise HTTPError(409, str(exc), [FieldError("until", "until-beyond-view", str(exc))]) from None
+        return json_response(outcome.as_dict())
+
+    return bp
+
+
+def _audit() -> Audit:
+    return Audit(services().store, services().settings)
+
+
+def _single(args: Any) -> tuple[dict[str, str], list[FieldError]]:
+    values: dict[str, str] = {}
+    errors: list[FieldError] = []
+    for name in args:
+        given = args.getlist(name)
+        if len(given) != 1:
+            errors.append(FieldError(name, "repeated-parameter", "give this parameter once"))
+        else:
+            values[name] = given[0]
+    return values, errors
+
+
+def _checkpoint_parameter() -> str | None:
+    if request.method == "POST":
+        body = json_object()
+        unknown = [name for name in body if name != "checkpoint"]
+        value = body.get("checkpoint")
+        if unknown or (value is not None and not isinstance(value, (str, dict))):
+            raise HTTPError(400, "invalid verification request", [
+                FieldError("checkpoint", "checkpoint", "give `checkpoint`: the checkpoint's JSON or JWS")])
+        if isinstance(value, dict):
+            return orjson.dumps(value).decode()
+        return value
+    values, errors = _single(request.args)
+    errors += [FieldError(n, "unknown-parameter", "not a parameter of verify")
+               for n in values if n != "checkpoint"]
+    if errors:
+        raise HTTPError(400, "invalid verification request", errors)
+    return values.get("checkpoint")
