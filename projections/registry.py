@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from projections.mentoring import MentoringView
+from projections.mentoring_profile import Vocabulary
 from projections.view import View
 
 
@@ -20,4 +22,4 @@ class ViewSettings:
 
 def build_views(settings: ViewSettings) -> tuple[View, ...]:
     """Every view the projection runner maintains, in a stable order."""
-    return ()
+    return (MentoringView(Vocabulary(settings.profile_base)),)

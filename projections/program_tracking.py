@@ -1,0 +1,201 @@
+"""Program tracking: a program as a whole (docs/profile/README.md, "Program tracking")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from projections import mentoring
+from projections.mentee_progress import days_between, goal_figures
+from projections.mentoring import DAY_US, ProgramFacts, WeekCount, Window, read_program
+from projections.mentoring_profile import COMMENT_KINDS, VIDEO_KINDS, Kind
+from projections.registry import ViewSettings
+from projections.sql import Cursor
+from xapi.prepare import from_epoch_us
+
+NO_SESSION, OVERDUE_GOAL = "no_session", "overdue_goal"
+
+
+@dataclass(frozen=True)
+class PairAtRisk:
+    mentor: str
+    mentee: str
+    reasons: tuple[str, ...]
+    """``no_session`` and/or ``overdue_goal``."""
+    last_session_us: int | None
+    goals_overdue: int
+
+
+@dataclass(frozen=True)
+class WeekRating:
+    week: str
+    """The Monday (UTC) that starts the ISO week, ``YYYY-MM-DD``."""
+    mean_rating: float
+    ratings: int
+
+
+@dataclass(frozen=True)
+class Week:
+    """Statements of each kind whose timestamp falls in one ISO week (Monday, UTC)."""
+
+    week: str
+    sessions: int
+    video_statements: int
+    comments: int
+    feedback: int
+    goals_set: int
+    goals_met: int
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    program: str
+    mentors: int
+    mentees: int
+    pairs: int
+    active_pairs: int
+    sessions: int
+    sessions_per_pair_per_month: float | None
+    goals_set: int
+    goals_met: int
+    goal_attainment_rate: float | None
+    median_days_to_goal: float | None
+    feedback_count: int
+    mean_rating: float | None
+    rating_trend: tuple[WeekRating, ...]
+    pairs_at_risk: tuple[PairAtRisk, ...]
+
+
+def pairs_at_risk(facts: ProgramFacts, at_us: int, settings: ViewSettings) -> list[PairAtRisk]:
+    """Pairs with no session in ``at_risk_days`` days before ``at``, or whose mentee has an
+    overdue goal; in (mentor, mentee) order."""
+    last_session: dict[tuple[str, str], int] = {}
+    for g in facts.of_kind(Kind.SESSION):
+        if g.other is not None:
+            pair = (g.other, g.actor)
+            last_session[pair] = max(last_session.get(pair, g.last_us), g.last_us)
+    found = []
+    for mentor, mentee in sorted(facts.pairs):
+        last = last_session.get((mentor, mentee))
+        overdue = goal_figures(facts.goals_by_owner.get(mentee, []), at_us).goals_overdue
+        reasons = []
+        if last is None or days_between(last, at_us) >= settings.at_risk_days:
+            reasons.append(NO_SESSION)
+        if overdue:
+            reasons.append(OVERDUE_GOAL)
+        if reasons:
+            found.append(PairAtRisk(mentor, mentee, tuple(reasons), last, overdue))
+    return found
+
+
+def summary_of(
+    facts: ProgramFacts, weeks: list[WeekCount], at_us: int, settings: ViewSettings,
+    range_end_us: int,
+) -> ProgramSummary:
+    """``range_end_us``: the end of the date range (``until``, or ``at`` when earlier or none)."""
+    window = facts.window
+    pairs = facts.pairs
+    active = {
+        (g.other, g.actor) for g in facts.of_kind(Kind.SESSION) if g.other is not None and g.recent
+    }
+    sessions = sum(g.count for g in facts.of_kind(Kind.SESSION))
+    start = window.since_us if window.since_us is not None else facts.first_us()
+    end = range_end_us
+    per_month = None
+    if pairs and start is not None and end > start:
+        per_month = sessions / len(pairs) / ((end - start) / DAY_US / 30)
+    goals = goal_figures(facts.goals, at_us)
+    days = [
+        (g.met_us - g.set_us) / DAY_US
+        for g in facts.goals
+        if g.set_us is not None and g.met_us is not None
+    ]
+    feedback = list(facts.of_kind(Kind.FEEDBACK))
+    rated = sum(g.value_count for g in feedback)
+    trend = tuple(
+        WeekRating(_week(w.week), w.value_sum / w.value_count, w.value_count)
+        for w in sorted(weeks, key=lambda w: w.week)
+        if w.kind == Kind.FEEDBACK and w.value_count
+    )
+    return ProgramSummary(
+        program=window.program,
+        mentors=len(facts.mentors),
+        mentees=len(facts.mentees),
+        pairs=len(pairs),
+        active_pairs=len(active & pairs),
+        sessions=sessions,
+        sessions_per_pair_per_month=per_month,
+        goals_set=goals.goals_set,
+        goals_met=goals.goals_met,
+        goal_attainment_rate=goals.goals_met / goals.goals_set if goals.goals_set else None,
+        median_days_to_goal=median(days) if days else None,
+        feedback_count=sum(g.count for g in feedback),
+        mean_rating=sum(g.value_sum for g in feedback) / rated if rated else None,
+        rating_trend=trend,
+        pairs_at_risk=tuple(pairs_at_risk(facts, at_us, settings)),
+    )
+
+
+def program_summary(
+    cur: Cursor, window: Window, *, at_us: int, settings: ViewSettings
+) -> ProgramSummary:
+    """The tracking summary of ``window.program`` (all zero for a program the view does not
+    know: see `mentoring.program_exists`). ``at_us`` is the reference instant: statements
+    timestamped after it do not count."""
+    end = at_us if window.until_us is None else min(window.until_us, at_us)
+    window = window.at(at_us)
+    recent = (at_us - settings.active_days * DAY_US, at_us)
+    facts = read_program(cur, window, recent, videos=False)
+    weeks = mentoring.weekly_counts(cur, window, (Kind.FEEDBACK,))
+    return summary_of(facts, weeks, at_us, settings, end)
+
+
+def program_pairs_at_risk(
+    cur: Cursor, window: Window, *, at_us: int, settings: ViewSettings
+) -> list[PairAtRisk]:
+    """The pairs at risk at ``at_us`` (statements timestamped after it do not count)."""
+    return pairs_at_risk(read_program(cur, window.at(at_us), videos=False), at_us, settings)
+
+
+_WEEK_KINDS: dict[str, tuple[Kind, ...]] = {
+    "sessions": (Kind.SESSION,),
+    "video_statements": VIDEO_KINDS,
+    "comments": COMMENT_KINDS,
+    "feedback": (Kind.FEEDBACK,),
+}
+_COLUMNS = (*_WEEK_KINDS, "goals_set", "goals_met")
+
+
+def weekly_series(cur: Cursor, window: Window, *, at_us: int) -> list[Week]:
+    """Per ISO week: sessions, video statements, comments and feedback (statements), goals
+    first set, and goals (set) first met, in the week. From the week holding the start of
+    the range (``since``, or else the first counted statement) to the week holding its end
+    (the earlier of ``until`` and ``at``), every week listed; statements timestamped after
+    ``at`` do not count."""
+    end = at_us if window.until_us is None else min(window.until_us, at_us)
+    window = window.at(at_us)
+    counts: dict[int, dict[str, int]] = {}
+
+    def add(week: int, column: str, n: int) -> None:
+        counts.setdefault(week, dict.fromkeys(_COLUMNS, 0))[column] += n
+
+    kinds = tuple(k for ks in _WEEK_KINDS.values() for k in ks)
+    for row in mentoring.weekly_counts(cur, window, kinds):
+        for column, of_column in _WEEK_KINDS.items():
+            if row.kind in of_column:
+                add(row.week, column, row.count)
+    for goal in mentoring.goals_in(cur, window):
+        if goal.set_us is not None:
+            add(mentoring.week_of(goal.set_us), "goals_set", 1)
+            if goal.met_us is not None:
+                add(mentoring.week_of(goal.met_us), "goals_met", 1)
+    start = window.since_us if window.since_us is not None else None
+    if start is None and not counts:
+        return []
+    first = mentoring.week_of(start) if start is not None else min(counts)
+    last = max(mentoring.week_of(end - 1), *counts) if counts else mentoring.week_of(end - 1)
+    return [Week(_week(w), **counts.get(w, dict.fromkeys(_COLUMNS, 0))) for w in range(first, last + 1)]
+
+
+def _week(week: int) -> str:
+    return from_epoch_us(mentoring.week_start_us(week)).date().isoformat()
