@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from lrs.application import LearningRecordStore
 from lrs.credentials import CredentialStore
+from lrs.projection_runner import ProjectionRunner
 from lrs.settings import Settings
 from lrs.tokens import Tokens
+from projections.registry import ViewSettings, build_views
 
 
 @dataclass
@@ -16,6 +18,10 @@ class Services:
     store: LearningRecordStore
     credentials: CredentialStore
     tokens: Tokens
+    projections: ProjectionRunner
+    """Keeps the asynchronous views; run only where `run()` is called (`lrs project`)."""
+    view_settings: ViewSettings
+    """What the views, the coordinator API and the dashboard read from configuration."""
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -24,10 +30,21 @@ class Services:
             store.db.migrate()
             credentials = CredentialStore(store.db, settings.credential_cache_seconds)
             tokens = Tokens.from_settings(settings, store.db, credentials.current)
+            view_settings = ViewSettings(
+                profile_base=settings.profile_base,
+                inactive_days=settings.inactive_days,
+                at_risk_days=settings.at_risk_days,
+                active_days=settings.active_days,
+            )
+            projections = ProjectionRunner(
+                store, build_views(view_settings), batch_size=settings.projection_batch_size,
+                poll_interval=settings.projection_poll_seconds)
         except BaseException:
             store.close()
             raise
-        return cls(settings=settings, store=store, credentials=credentials, tokens=tokens)
+        return cls(settings=settings, store=store, credentials=credentials, tokens=tokens,
+                   projections=projections, view_settings=view_settings)
 
     def close(self) -> None:
         self.store.close()
+

@@ -1,0 +1,31 @@
+"""``GET /projections/status``: how far behind the log each asynchronous view is.
+
+For coordinators (is my dashboard current?), auditors and operators (scopes
+``coordinator/read``, ``audit/read`` or ``admin``): the log head, and per view
+its position and its lag in log entries and in seconds (see
+`lrs.projection_runner.ViewStatus`). Read from the database, so any process
+answers for the runner wherever it runs.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from lrs.api.authentication import authenticate, require
+from lrs.api.http import init_blueprint, json_response, services
+from lrs.credentials import ADMIN, AUDIT_READ, COORDINATOR_READ
+
+STATUS_SCOPES = frozenset({COORDINATOR_READ, AUDIT_READ, ADMIN})
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("projections", __name__, url_prefix="/projections")
+    init_blueprint(bp)
+
+    @bp.route("/status", methods=["GET"])
+    def status() -> Response:
+        require(authenticate(), STATUS_SCOPES)
+        return json_response(services().projections.status().as_dict(),
+                             headers={"Cache-Control": "no-store"})
+
+    return bp
