@@ -9,6 +9,7 @@ through the statement index (`projections.statement_index`) to the events.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -52,6 +53,17 @@ class StatementConflict(Exception):
     def __init__(self, statement_id: str):
         super().__init__(f"statement {statement_id} is already stored with different content")
         self.statement_id = statement_id
+
+
+class StoreObserver:
+    """What the store reports as it appends (the metrics, set by the composition
+    root); does nothing by default, so the core never depends on a metrics library."""
+
+    def appended(self, kind: str, events: int, seconds: float) -> None:
+        """An append of `events` events of `kind` committed in `seconds`."""
+
+    def deduplicated(self, count: int) -> None:
+        """`count` statements were already stored, equivalent (Data 2.3.1)."""
 
 
 class StoredClock:
@@ -107,6 +119,7 @@ class LearningRecordStore(Application[UUID]):
         self._queue_lock = threading.Lock()
         self._queue: list[_PendingWrite] = []
         self._clock = StoredClock()
+        self.observer = StoreObserver()
 
     # --- commands --------------------------------------------------------------
 
@@ -159,7 +172,7 @@ class LearningRecordStore(Application[UUID]):
             # Some id is taken (or repeated across requests): settle each request alone.
             for request in group:
                 try:
-                    self._append(request.prepared, request.attachments)
+                    self._append(request.prepared, request.attachments, request.version)
                     request.finish()
                 except Exception as exc:  # noqa: BLE001 - handed to the waiting request
                     request.finish(exc)
@@ -188,13 +201,16 @@ class LearningRecordStore(Application[UUID]):
             _write_statement_views(cursor, list(zip(positions, statements, strict=True)))
             attachment_store.write(cursor, attachments)
 
+        started = time.perf_counter()
         self.events.put(events, in_transaction=index)
+        self.observer.appended("statements", len(events), time.perf_counter() - started)
 
     def construct_transcoder(self) -> Transcoder:
         return EventStateTranscoder()
 
     def _append(
-        self, statements: list[dict[str, Any]], attachments: Sequence[AttachmentData] = ()
+        self, statements: list[dict[str, Any]], attachments: Sequence[AttachmentData] = (),
+        version: XAPIVersion | None = None,
     ) -> None:
         pending = statements
         while pending:
@@ -206,10 +222,11 @@ class LearningRecordStore(Application[UUID]):
                 existing = self._stored_by_id([s["id"] for s in pending])
                 for s in pending:
                     old = existing.get(s["id"])
-                    if old is not None and not statements_equivalent(old, s):
+                    if old is not None and not statements_equivalent(old, s, version):
                         raise StatementConflict(s["id"]) from None
                 if not existing:
                     raise
+                self.observer.deduplicated(len(existing))
                 pending = [s for s in pending if s["id"] not in existing]
 
     def _stored_by_id(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -457,7 +474,9 @@ class LearningRecordStore(Application[UUID]):
             document_view.write(cursor, rows)
 
         try:
+            started = time.perf_counter()
             self.events.put(events, in_transaction=write)
+            self.observer.appended("documents", len(events), time.perf_counter() - started)
         except IntegrityError:
             return False
         return True

@@ -12,10 +12,12 @@ from typing import Any
 
 import orjson
 from flask import Blueprint, Response, current_app, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from lrs.availability import RETRY_AFTER_SECONDS, store_unavailable
 from lrs.services import Services
 from xapi.errors import FieldError
+from xapi.limits import json_depth_errors, nul_errors
 
 log = logging.getLogger("lrs.http")
 
@@ -60,13 +62,41 @@ def init_blueprint(bp: Blueprint) -> None:
 
     @bp.errorhandler(HTTPException)
     def on_werkzeug_error(exc: HTTPException) -> Response:
-        return error_response(exc.code or 500, exc.description or exc.name)
+        return werkzeug_error_response(exc)
 
     @bp.errorhandler(Exception)
     def on_unexpected(exc: Exception) -> Response:
-        request_id = uuid.uuid4().hex
-        log.exception("unhandled error, request %s", request_id)
+        if store_unavailable(exc):
+            return unavailable_response(exc)
+        request_id = request.environ.get("lrs.request_id") or uuid.uuid4().hex
+        log.exception("unhandled error, request %s", request_id,
+                      extra={"fields": {"request_id": request_id}})
         return error_response(500, f"internal error (request {request_id})")
+
+
+# --- running it in production (issue 12) ---
+def werkzeug_error_response(exc: HTTPException) -> Response:
+    """Werkzeug's HTTP errors as JSON; a body over ``LRS_MAX_REQUEST_BYTES`` names the rule."""
+    if isinstance(exc, RequestEntityTooLarge):
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return error_response(413, "the request body is larger than this LRS accepts", [
+            FieldError("", "request-size", f"at most {limit} bytes (LRS_MAX_REQUEST_BYTES)")])
+    return error_response(exc.code or 500, exc.description or exc.name)
+
+
+def unavailable_response(exc: BaseException) -> Response:
+    """503 with ``Retry-After``: the store could not be reached (`lrs.availability`);
+    a statement sent again with its id is stored once (Data 2.3.1)."""
+    log.warning("store unavailable", extra={"fields": {
+        "request_id": request.environ.get("lrs.request_id"), "error": type(exc).__name__}})
+    counter = current_app.extensions.get("lrs_metrics")
+    if counter is not None:
+        counter.store_unavailable()
+    return error_response(
+        503, "the store is unavailable; try again later",
+        [FieldError("", "store-unavailable", "the database could not be reached")],
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def json_object() -> dict[str, Any]:
@@ -77,6 +107,9 @@ def json_object() -> dict[str, Any]:
     if request.mimetype != "application/json":
         raise HTTPError(400, "the body must be JSON", [
             FieldError("Content-Type", "content-type", "expected application/json")])
+    limits = json_depth_errors(raw, services().settings.max_json_depth) + nul_errors(raw)
+    if limits:  # issue 12: before parsing
+        raise HTTPError(400, "the body breaks a limit of this LRS", limits)
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
