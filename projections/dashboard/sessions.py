@@ -1,0 +1,125 @@
+"""The dashboard's session cookie and CSRF tokens.
+
+The session is Flask's signed cookie, but with the dashboard's own secret and
+salt and its own cookie attributes (name, path ``/dashboard``, ``HttpOnly``,
+``SameSite=Lax``, ``Secure`` over https), set here rather than in the app-wide
+configuration, which the other APIs (Basic and Bearer only) do not use.
+
+Every state-changing form (sign-in, sign-out) carries a CSRF token kept in the
+session and compared in constant time; the sign-in form gets one before
+anyone signs in, and signing in starts a fresh session (no fixation).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Flask, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+COOKIE_NAME = "lrs_dashboard"
+CSRF_FIELD = "csrf_token"
+
+
+class DashboardSessions(SecureCookieSessionInterface):
+    """Flask's cookie session, signed with the dashboard's secret, scoped to its path."""
+
+    salt = "lrs-dashboard-session"
+
+    def __init__(self, secret: str, *, secure: bool, lifetime_seconds: float, path: str):
+        self.secret = secret
+        self.secure = secure
+        self.lifetime = timedelta(seconds=lifetime_seconds)
+        self.path = path
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        return URLSafeTimedSerializer(
+            self.secret,
+            salt=self.salt,
+            serializer=self.serializer,
+            signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
+        )
+
+    def get_cookie_name(self, app: Flask) -> str:
+        return COOKIE_NAME
+
+    def get_cookie_path(self, app: Flask) -> str:
+        return self.path
+
+    def get_cookie_domain(self, app: Flask) -> str | None:
+        return None
+
+    def get_cookie_httponly(self, app: Flask) -> bool:
+        return True
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return self.secure
+
+    def get_cookie_samesite(self, app: Flask) -> str:
+        # Lax, not Strict: a bookmarked or shared link opened from elsewhere
+        # keeps the session; every state change is a POST with a CSRF token.
+        return "Lax"
+
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
+        return datetime.now(UTC) + self.lifetime
+
+    def open_session(self, app: Flask, request: Any) -> Any:
+        serializer = self.get_signing_serializer(app)
+        assert serializer is not None
+        raw = request.cookies.get(COOKIE_NAME)
+        if not raw:
+            return self.session_class()
+        try:
+            data = serializer.loads(raw, max_age=int(self.lifetime.total_seconds()))
+        except BadSignature:  # a bad or expired signature (SignatureExpired too): start afresh
+            return self.session_class()
+        return self.session_class(data)
+
+
+def csrf_token() -> str:
+    """This session's CSRF token, created on first use."""
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+def csrf_valid(submitted: str | None) -> bool:
+    expected = session.get("csrf")
+    if not isinstance(expected, str) or not submitted:
+        return False
+    return hmac.compare_digest(expected.encode(), submitted.encode())
+
+
+def sign_in(key: str) -> None:
+    """A fresh session for this key: the old one (and its token) is dropped."""
+    session.clear()
+    session.permanent = True
+    session["key"] = key
+    session["at"] = time.time()
+    session["csrf"] = secrets.token_urlsafe(32)
+
+
+def sign_out() -> None:
+    session.clear()
+
+
+def signed_in_key(lifetime_seconds: float) -> str | None:
+    key = session.get("key")
+    at = session.get("at")
+    if not isinstance(key, str) or not isinstance(at, (int, float)):
+        return None
+    if time.time() - at > lifetime_seconds:
+        return None
+    return key
+
+
+def signed_in_at() -> float:
+    at = session.get("at")
+    return float(at) if isinstance(at, (int, float)) else 0.0
