@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from lrs.request_log import configure_logging
 from lrs.services import Services
 from lrs.settings import Settings
 
@@ -20,6 +21,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     else:
         settings = Settings.from_env({**os.environ, **{k: str(v) for k, v in (config or {}).items()}})
     app = Flask("lrs")
+    configure_logging(settings.log_level)  # issue 12: JSON lines on stderr
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["lrs"] = Services.build(settings)
@@ -29,4 +31,82 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     resources.init_app(app)
     api.init_app(app)
+    _mount_dashboard(app, settings)
+    _mount_coordinator_api(app, settings)  # issue 5: /coordinator
+    _observe(app, settings)  # issue 12: last, so that its middleware sees every request
     return app
+
+
+# --- coordinator API (issue 5) ---
+def _mount_coordinator_api(app: Flask, settings: Settings) -> None:
+    """The coordinator API at /coordinator, given the database, the view settings and
+    the LRS's own authentication: it lives with the views, which never import `lrs/`."""
+    from lrs.api.authentication import authenticate, require
+    from lrs.api.http import init_blueprint
+    from lrs.credentials import ADMIN
+    from projections import coordinator_api
+
+    def authorize(scope: str) -> None:
+        require(authenticate(), frozenset({scope, ADMIN}))
+
+    bp = coordinator_api.blueprint(
+        app.extensions["lrs"].store.db,
+        app.extensions["lrs"].view_settings,
+        authorize,
+    )
+    init_blueprint(bp)  # 401, 403, 404, 405 and 500 as JSON, like the other APIs
+    app.register_blueprint(bp)
+
+
+# --- coordinator dashboard (issue 10) ---
+def _mount_dashboard(app: Flask, settings: Settings) -> None:
+    """The dashboard at /dashboard/, given what it needs: it lives with the
+    views in `projections/`, which never import `lrs/`."""
+    from projections import dashboard
+
+    services: Services = app.extensions["lrs"]
+
+    def verify(key: str, secret: str) -> frozenset[str] | None:
+        credential = services.credentials.verify(key, secret)
+        return None if credential is None else credential.scopes
+
+    def scopes_since(key: str, signed_in_at: float) -> frozenset[str] | None:
+        from datetime import datetime
+
+        credential = services.credentials.current(key)
+        if credential is None or credential.revoked_at is not None:
+            return None
+        rotated = credential.secret_rotated_at
+        if rotated is not None and datetime.fromisoformat(rotated).timestamp() > signed_in_at:
+            return None  # the secret it signed in with was replaced since
+        return credential.scopes
+
+    dashboard.init_app(app, dashboard.DashboardConfig(
+        database=services.store.db,
+        views=services.view_settings,
+        verify=verify,
+        secret=settings.dashboard_secret or dashboard.session_secret(services.store.db),
+        status=lambda: services.projections.status().as_dict(),
+        secure_cookies=settings.public_url.startswith("https://"),
+        scopes_since=scopes_since,
+        session_hours=settings.dashboard_session_hours,
+        poll_seconds=settings.dashboard_poll_seconds,
+    ))
+
+
+# --- running it in production (issue 12) ---
+def _observe(app: Flask, settings: Settings) -> None:
+    """Health checks, metrics (the store reports its appends to them) and the
+    request log; the log's first line says what started."""
+    import logging
+
+    from lrs.api import guards, health, observability
+    from lrs.request_log import fields
+
+    services: Services = app.extensions["lrs"]
+    guards.init_app(app)
+    health.init_app(app, services)
+    services.store.observer = observability.init_app(app, settings)
+    logging.getLogger("lrs.startup").info("startup", extra=fields(
+        pid=os.getpid(), store=settings.dialect, log_level=settings.log_level,
+        metrics_access=settings.metrics_access, metrics_port=settings.metrics_port or None))

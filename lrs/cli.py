@@ -14,6 +14,10 @@ from lrs.services import Services
 from lrs.settings import Settings
 
 
+FIRST_CREDENTIAL_SCOPES = ("all", "coordinator/read", "audit/read")
+"""What the credential `lrs serve` creates on a store with none may do."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lrs", description="An event-sourced xAPI Learning Record Store.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -24,6 +28,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=None,
                        help="worker processes (default: 1 on SQLite, 2 on PostgreSQL)")
     serve.add_argument("--threads", type=int, default=8, help="threads per worker")
+    # --- running it in production (issue 12): see lrs/gunicorn_conf.py ---
+    serve.add_argument("--timeout", type=int, default=30,
+                       help="seconds a worker may be silent before it is killed and replaced")
+    serve.add_argument("--graceful-timeout", type=int, default=30,
+                       help="seconds the workers have to finish requests in flight on SIGTERM")
+    serve.add_argument("--keep-alive", type=int, default=5,
+                       help="seconds an idle keep-alive connection is kept open")
+    serve.add_argument("--no-projections", action="store_true",
+                       help="do not run the projection runner beside the server "
+                       "(run `lrs project` elsewhere; also LRS_RUN_PROJECTIONS=false)")
 
     sub.add_parser("migrate", help="create or upgrade the index and view tables")
     sub.add_parser(
@@ -31,6 +45,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="rebuild every derived table (statement index, Activities, Agents, documents) "
         "from the events alone",
     )
+
+    # --- asynchronous views (issue 5) ---
+    sub.add_parser("project", help="run the projection runner alone, in the foreground, "
+                   "until SIGTERM or SIGINT (for a separate process or host)")
+    views = sub.add_parser("projections", help="rebuild the asynchronous views or show their status")
+    views_sub = views.add_subparsers(dest="projections_action", required=True)
+    rebuild = views_sub.add_parser("rebuild", help="empty a view (every view without NAME) "
+                                   "and replay the log into it from position 0")
+    rebuild.add_argument("name", nargs="?", default=None)
+    views_sub.add_parser("status", help="the log head and each view's position and lag, as JSON")
+
+    # --- the mentoring simulator (issue 5) ---
+    from lrs.simulate import add_arguments as simulate_arguments
+
+    simulate_arguments(sub.add_parser(
+        "simulate", help="generate a mentoring programme history, post it over xAPI in batches "
+        "(printing statements/s) and write the figures the views must show for it"))
+
+    # --- audit (issue 6) ---
+    from lrs.audit_cli import add_arguments as audit_arguments
+
+    audit_arguments(sub)
 
     creds = sub.add_parser("credentials", help="manage API credentials").add_subparsers(
         dest="action", required=True)
@@ -55,6 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env()
     if args.command == "serve":
         return _serve(settings, args)
+    if args.command == "project":
+        return _project(settings)
+    if args.command == "simulate":  # needs no store: it talks to the LRS over HTTP
+        from lrs.simulate import run as simulate
+
+        return simulate(args, settings)
     services = Services.build(settings)
     try:
         return _run(services, args)
@@ -66,12 +108,23 @@ def _run(services: Services, args: argparse.Namespace) -> int:
     if args.command == "migrate":
         applied = services.store.db.migrate()
         print(f"migrations applied: {', '.join(applied) if applied else 'none (up to date)'}")
+        # audit (issue 6): a store created before the hash chain gets its chain now.
+        from lrs.audit import Audit
+
+        if chained := Audit(services.store, services.settings).backfill():
+            print(f"audit chain: {chained} events chained")
         return 0
     if args.command == "rebuild-index":
         count = services.store.rebuild_index()
         documents = services.store.rebuild_documents()
         print(f"rebuilt from the event store: {count} statements, {documents} documents")
         return 0
+    if args.command == "projections":
+        return _projections(services, args)
+    if args.command == "audit":  # issue 6
+        from lrs import audit_cli
+
+        return audit_cli.run(services, args)
     if args.action == "create":
         scopes = None if args.scopes is None else [s.strip() for s in args.scopes.split(",") if s.strip()]
         try:
@@ -105,17 +158,28 @@ def _run(services: Services, args: argparse.Namespace) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from gunicorn.app.base import BaseApplication
 
+    from lrs import gunicorn_conf
+
+    gunicorn_conf.fresh_metrics_dir()  # issue 12: before anything imports prometheus_client
     services = Services.build(settings)  # migrate once, before the workers start
+    from lrs.audit import Audit  # audit (issue 6): chain what was stored before the chain
+
+    Audit(services.store, settings).backfill()
     url = f"http://{args.host}:{args.port}/xapi"
     print(f"LRS endpoint: {url}")
     print(f"store: {settings.dialect} ({_redacted(settings.resolved_database_url)})")
     if not services.credentials.list():
-        credential, secret = services.credentials.create(scopes=["all"], label="first credential")
-        print("A credential with scope 'all' was created (the secret is shown only now):")
+        # The owner's first credential: every xAPI resource, and read access to the
+        # coordinator views (API and dashboard) and the audit log; not the admin API.
+        credential, secret = services.credentials.create(
+            scopes=list(FIRST_CREDENTIAL_SCOPES), label="first credential")
+        print(f"A credential with scopes {', '.join(FIRST_CREDENTIAL_SCOPES)} was created "
+              "(the secret is shown only now):")
         print(f"  key:    {credential.key}")
         print(f"  secret: {secret}")
         print(f"  try:    curl -u {credential.key}:{secret} -H 'X-Experience-API-Version: 1.0.3' "
               f"{url}/statements")
+        print(f"  dashboard: http://{args.host}:{args.port}/dashboard/ (sign in with this key and secret)")
     else:
         print("Credentials exist already; create another with: lrs credentials create --scopes all "
               "(or --role provider|reader|coordinator|auditor|admin)")
@@ -123,6 +187,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     sys.stdout.flush()
 
     workers = args.workers or (1 if settings.dialect == "sqlite" else 2)
+    # One projection runner beside the workers (not one per worker): started by the
+    # master before it forks them, stopped when the master exits.
+    runner = _RunnerProcess() if settings.run_projections and not args.no_projections else None
 
     class _Gunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -135,8 +202,16 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 "graceful_timeout": 30,
                 "accesslog": None,
             }
+            options.update(gunicorn_conf.serve_options(  # issue 12: timeouts, metrics, JSON logs
+                bind=[f"{args.host}:{args.port}"]
+                + ([f"{args.host}:{settings.metrics_port}"] if settings.metrics_port else []),
+                timeout_seconds=args.timeout, graceful_seconds=args.graceful_timeout,
+                keepalive_seconds=args.keep_alive))
             for name, value in options.items():
                 self.cfg.set(name, value)
+            if runner is not None:
+                self.cfg.set("on_starting", lambda _server: runner.start())
+                self.cfg.set("on_exit", lambda _server: runner.stop())
 
         def load(self) -> Any:
             from lrs.app import create_app
@@ -154,6 +229,109 @@ def _redacted(url: str) -> str:
     if parsed.password:
         return url.replace(f":{parsed.password}@", ":***@")
     return url
+
+
+# --- asynchronous views (issue 5) ---
+def _project(settings: Settings) -> int:
+    """`lrs project`: the runner alone until SIGTERM/SIGINT; finishes the batch
+    it is in (each batch is one transaction, so stopping never half-applies)."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    services = Services.build(settings)
+    try:
+        names = ", ".join(v.name for v in services.projections.views) or "none"
+        print(f"projection runner: views {names}; store {settings.dialect}; "
+              f"{'LISTEN/NOTIFY' if settings.dialect == 'postgres' else 'polling'} "
+              f"every {settings.projection_poll_seconds:g} s", file=sys.stderr, flush=True)
+        services.projections.run(stop)
+    finally:
+        services.close()
+    print("projection runner: stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+def _projections(services: Services, args: argparse.Namespace) -> int:
+    from lrs.projection_runner import UnknownView, ViewFailed
+
+    runner = services.projections
+    if args.projections_action == "status":
+        print(orjson.dumps(runner.status().as_dict()).decode())
+        return 0
+    bar = _ProgressBar(args.name or "all views")
+    try:
+        applied = runner.rebuild(args.name, progress=bar)
+    except UnknownView:
+        known = ", ".join(v.name for v in runner.views) or "none"
+        print(f"lrs: no view {args.name!r} (views: {known})", file=sys.stderr)
+        return 2
+    except ViewFailed as exc:
+        bar.done()
+        print(f"lrs: {exc}: {exc.__cause__!r}", file=sys.stderr)
+        return 1
+    bar.done()
+    print(f"rebuilt {args.name or 'every view'}: {applied} statements applied")
+    return 0
+
+
+class _ProgressBar:
+    """A progress bar on stderr: redrawn in place on a terminal, a line per
+    tenth otherwise (logs)."""
+
+    def __init__(self, label: str, width: int = 30):
+        self.label = label
+        self.width = width
+        self.tty = sys.stderr.isatty()
+        self.shown = -1
+
+    def __call__(self, position: int, head: int) -> None:
+        fraction = 1.0 if head <= 0 else min(1.0, position / head)
+        step = int(fraction * 100) if self.tty else int(fraction * 10) * 10
+        if step == self.shown:
+            return
+        self.shown = step
+        filled = int(fraction * self.width)
+        line = (f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
+                f"{fraction * 100:3.0f}% {position}/{head}")
+        print(("\r" + line) if self.tty else line, end="" if self.tty else "\n",
+              file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.tty and self.shown >= 0:
+            print(file=sys.stderr, flush=True)
+
+
+class _RunnerProcess:
+    """`lrs project` as a child of `lrs serve`'s master, with the same environment."""
+
+    def __init__(self) -> None:
+        self.proc: Any = None
+
+    def start(self) -> None:
+        import subprocess
+
+        self.proc = subprocess.Popen([sys.executable, "-m", "lrs.cli", "project"])
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        except ChildProcessError:  # already reaped by gunicorn's SIGCHLD handler
+            pass
 
 
 if __name__ == "__main__":

@@ -30,6 +30,13 @@ LRS_TABLES = (
     "xapi_activity_definition",
     "xapi_agent",
     "xapi_attachment",
+    # audit (issue 6): the hash chain over the events
+    "lrs_audit_chain",
+    # mentoring views (issue 5)
+    "mentoring_fact",
+    "mentoring_voiding",
+    "mentoring_program",
+    "mentoring_agent_name",
 )
 
 
@@ -60,6 +67,10 @@ def _truncate_postgres(url: str) -> None:
         tables = [t for t in LRS_TABLES if t in present]
         if tables:
             conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+        if "lrs_tracking" in present:
+            # Projection positions: every row but the library's own migration marker
+            # (without it the library would migrate the table again on next start).
+            conn.execute("DELETE FROM lrs_tracking WHERE application_name <> '__migration__'")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -120,13 +131,30 @@ class XAPIClient:
         return self.request("PUT", path, **kwargs)
 
 
+# --- xAPI versions (issue 11) ---
+XAPI_VERSIONS = ("1.0.3", "2.0.0")
+
+
 @pytest.fixture
-def make_client(app: Any) -> Any:
+def xapi_version() -> str:
+    """The X-Experience-API-Version the clients send. A module whose rules hold
+    under both versions runs under each by overriding it:
+    ``def xapi_version(each_xapi_version): return each_xapi_version``."""
+    return "1.0.3"
+
+
+@pytest.fixture(params=XAPI_VERSIONS)
+def each_xapi_version(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def make_client(app: Any, xapi_version: str) -> Any:
     """A client for a new credential with the given scopes."""
 
     def make(scopes: tuple[str, ...] = ("all",), label: str = "") -> XAPIClient:
         credential, secret = app.extensions["lrs"].credentials.create(scopes=scopes, label=label)
-        return XAPIClient(app.test_client(), credential.key, secret)
+        return XAPIClient(app.test_client(), credential.key, secret, version=xapi_version)
 
     return make
 
@@ -135,3 +163,16 @@ def make_client(app: Any) -> Any:
 def client(make_client: Any) -> XAPIClient:
     """A client whose credential has the scope ``all``."""
     return make_client(("all",))
+
+
+# --- asynchronous views (issue 5) ---
+@pytest.fixture
+def project(app: Any) -> Any:
+    """Bring every asynchronous view up to date (what the projection runner does in
+    the background): call ``project()`` after writing, before reading a view.
+    Returns how many statements were applied."""
+
+    def catch_up() -> int:
+        return int(app.extensions["lrs"].projections.catch_up())
+
+    return catch_up

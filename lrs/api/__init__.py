@@ -6,8 +6,12 @@ from __future__ import annotations
 from flask import Flask
 
 from lrs.api import credentials, tokens
+from lrs.api import projections  # issue 5: GET /projections/status
+from lrs.api import audit  # issue 6: /audit (feed, verify, checkpoints, history, replay)
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(tokens.blueprint())
     app.register_blueprint(credentials.blueprint())
+    app.register_blueprint(projections.blueprint())
+    app.register_blueprint(audit.blueprint())
