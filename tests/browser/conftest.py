@@ -8,26 +8,20 @@ missing these tests fail (CI installs it), they do not skip.
 
 from __future__ import annotations
 
-import contextlib
+import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import requests
 
-from tests.conftest import ADMIN_URL
+from tests.support import servers
 
 CHROMIUM = "/usr/bin/chromium"
 SEED = "20261130"
@@ -78,26 +72,8 @@ class Server:
             time.sleep(0.2)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-
-
 def _lrs(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "lrs.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    done = servers.lrs(env, *args, timeout=300)
     assert done.returncode == 0, f"lrs {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
     return done.stdout
 
@@ -105,55 +81,22 @@ def _lrs(env: dict[str, str], *args: str) -> str:
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("dashboard")
-    dropdb = None
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{data_dir / 'lrs.sqlite3'}"
-    else:
-        dropdb = f"lrs_browser_{uuid.uuid4().hex[:10]}"
-        try:
-            with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
-                admin.execute(f'CREATE DATABASE "{dropdb}"')
-        except psycopg.OperationalError as exc:
-            pytest.fail(f"PostgreSQL is unreachable at {ADMIN_URL}: {exc}", pytrace=False)
-        database_url = f"{ADMIN_URL.rpartition('/')[0]}/{dropdb}"
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_DATA_DIR": str(data_dir),
-           "LRS_PUBLIC_URL": base, "LRS_DASHBOARD_POLL_SECONDS": "1"}
-    credentials = {}
-    for role in ("coordinator", "provider"):
-        key, secret = f"{role}-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
-        _lrs(env, "credentials", "create", "--key", key, "--secret", secret, "--role", role)
-        credentials[role] = (key, secret)
-    log = data_dir / "server.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "lrs.cli", "serve", "--port", str(port), "--workers", "2"],
-            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(base + "/xapi/about", timeout=5).status_code == 200:
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the server did not start:\n" + log.read_text())
-            time.sleep(0.1)
-        truth_file = data_dir / "truth.json"
-        _lrs(env, "simulate", "--url", base + "/xapi", "--key", credentials["provider"][0],
-             "--secret", credentials["provider"][1], "--truth", str(truth_file), *SIMULATION)
-        import json
-
-        made = Server(base, credentials["coordinator"], credentials["provider"], env,
-                      data_dir / "downloads", log, json.loads(truth_file.read_text()))
-        made.wait_for_views(made.signed_in_session())
-        yield made
-    finally:
-        _stop(proc)
-        if dropdb:
-            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{dropdb}" WITH (FORCE)')
+    with servers.scratch_store(request.param, data_dir, "lrs_browser") as database_url:
+        port = servers.free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_DATA_DIR": str(data_dir),
+               "LRS_PUBLIC_URL": base, "LRS_DASHBOARD_POLL_SECONDS": "1"}
+        credentials = {role: servers.create_credential(env, role, "--role", role)
+                       for role in ("coordinator", "provider")}
+        log = data_dir / "server.log"
+        with servers.start_server(env, port, log, "--workers", "2"):
+            truth_file = data_dir / "truth.json"
+            _lrs(env, "simulate", "--url", base + "/xapi", "--key", credentials["provider"][0],
+                 "--secret", credentials["provider"][1], "--truth", str(truth_file), *SIMULATION)
+            made = Server(base, credentials["coordinator"], credentials["provider"], env,
+                          data_dir / "downloads", log, json.loads(truth_file.read_text()))
+            made.wait_for_views(made.signed_in_session())
+            yield made
 
 
 @pytest.fixture(scope="module")

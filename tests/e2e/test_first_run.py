@@ -6,47 +6,27 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.e2e.conftest import _free_port, _stop
+from tests.support import servers
 
 
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
     data_dir = tmp_path_factory.mktemp("first-run")
-    port = _free_port()
+    port = servers.free_port()
     env = {k: v for k, v in os.environ.items() if k != "LRS_DATABASE_URL"}
     env.update({"LRS_DATA_DIR": str(data_dir), "LRS_PUBLIC_URL": f"http://127.0.0.1:{port}"})
-    out = open(Path(data_dir) / "serve.out", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lrs.cli", "serve", "--port", str(port)],
-        env=env, stdout=out, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                if requests.get(base + "/xapi/about", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "lrs serve did not start"
-            time.sleep(0.1)
-        printed = (Path(data_dir) / "serve.out").read_text()
+    printed_to = data_dir / "serve.out"
+    with servers.start_server(env, port, printed_to, stderr=subprocess.DEVNULL):
+        printed = printed_to.read_text()
         key = re.search(r"key:\s+(\S+)", printed)
         secret = re.search(r"secret:\s+(\S+)", printed)
         assert key and secret, printed
-        yield base, key.group(1), secret.group(1)
-    finally:
-        _stop(proc)
-        out.close()
+        yield f"http://127.0.0.1:{port}", key.group(1), secret.group(1)
 
 
 def test_first_credential_reads_and_writes_statements(first_run: tuple[str, str, str]) -> None:

@@ -9,20 +9,17 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
-import psycopg
 import pytest
 import requests
 
 from tests import factories
-from tests.conftest import ADMIN_URL
-from tests.e2e.conftest import _free_port, _stop
+from tests.support import servers
 
 
 @dataclass
@@ -42,68 +39,26 @@ class Served:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """A fresh store of each kind, with a credential `all` + `admin`."""
+    """A fresh store of each kind."""
     data_dir = tmp_path_factory.mktemp("lrs-projections")
-    name = None
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{data_dir / 'lrs.sqlite3'}"
-    else:
-        name = f"lrs_e2e_{uuid.uuid4().hex[:10]}"
-        try:
-            with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-        except psycopg.OperationalError as exc:
-            pytest.fail(f"PostgreSQL is unreachable at {ADMIN_URL}: {exc}", pytrace=False)
-        database_url = f"{ADMIN_URL.rpartition('/')[0]}/{name}"
-    env = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_DATA_DIR": str(data_dir)}
-    try:
+    with servers.scratch_store(request.param, data_dir, "lrs_e2e") as database_url:
+        env = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_DATA_DIR": str(data_dir)}
         yield Store(database_url, data_dir, env)
-    finally:
-        if name:
-            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _lrs(store: Store, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lrs.cli", *args], env=store.env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return servers.lrs(store.env, *args)
 
 
 @contextlib.contextmanager
 def _serving(store: Store, *options: str) -> Iterator[Served]:
-    key, secret = "e2e-" + uuid.uuid4().hex[:8], uuid.uuid4().hex
-    created = _lrs(store, "credentials", "create", "--key", key, "--secret", secret,
-                   "--scopes", "all,admin")
-    assert created.returncode == 0, created.stderr
-    port = _free_port()
-    log_path = store.data_dir / f"serve-{port}.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "lrs.cli", "serve", "--port", str(port), "--workers", "2", *options],
-            env={**store.env, "LRS_PUBLIC_URL": f"http://127.0.0.1:{port}"},
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for(lambda: _answers(url + "/xapi/about"), proc, log_path)
-            yield Served(proc, url, (key, secret), log_path)
-        finally:
-            _stop(proc)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=5).status_code == 200
-    except requests.RequestException:
-        return False
-
-
-def _wait_for(condition: Any, proc: subprocess.Popen[Any], log_path: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            pytest.fail("gave up waiting; server log:\n" + log_path.read_text())
-        time.sleep(0.05)
+    """`lrs serve` on the store, with a new credential `all` + `admin`."""
+    key, secret = servers.create_credential(store.env, "e2e", "--scopes", "all,admin")
+    port = servers.free_port()
+    log = store.data_dir / f"serve-{port}.log"
+    env = {**store.env, "LRS_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    with servers.start_server(env, port, log, "--workers", "2", *options) as proc:
+        yield Served(proc, f"http://127.0.0.1:{port}", (key, secret), log)
 
 
 def _runners_in_group(pgid: int) -> list[int]:
@@ -136,7 +91,7 @@ def test_serve_runs_one_runner_that_brings_the_views_to_the_head(store: Store) -
     workers; a POST is reflected in every view's position."""
     with _serving(store) as served:
         log = served.log
-        _wait_for(lambda: len(_runners_in_group(served.proc.pid)) >= 1, served.proc, log)
+        servers.wait_for(lambda: len(_runners_in_group(served.proc.pid)) >= 1, served.proc, log)
         assert len(_runners_in_group(served.proc.pid)) == 1
         http = requests.Session()
         http.auth = served.auth
@@ -151,7 +106,7 @@ def test_serve_runs_one_runner_that_brings_the_views_to_the_head(store: Store) -
             status = http.get(served.url + "/projections/status", timeout=10).json()
             return all(v["position"] >= head for v in status["views"])
 
-        _wait_for(caught_up, served.proc, log)
+        servers.wait_for(caught_up, served.proc, log)
         views = http.get(served.url + "/projections/status", timeout=10).json()["views"]
         assert views, "build_views returned no view to watch"
         assert all(v["lag_events"] == 0 and v["lag_seconds"] == 0 for v in views)
@@ -166,7 +121,7 @@ def test_serve_with_no_projections_runs_no_runner(store: Store) -> None:
 def test_the_runner_stops_with_the_server(store: Store) -> None:
     """Issue 5: the runner is stopped when the server stops (SIGTERM to the master only)."""
     with _serving(store) as served:
-        _wait_for(lambda: len(_runners_in_group(served.proc.pid)) == 1, served.proc, served.log)
+        servers.wait_for(lambda: len(_runners_in_group(served.proc.pid)) == 1, served.proc, served.log)
         (runner,) = _runners_in_group(served.proc.pid)
         os.kill(served.proc.pid, signal.SIGTERM)
         served.proc.wait(timeout=60)

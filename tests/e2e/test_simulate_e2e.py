@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -42,11 +40,11 @@ def test_simulate_then_query_the_coordinator_api(server: Server, tmp_path: Path)
     """The README's two commands: `lrs simulate` posts a history over HTTP and writes its ground
     truth; the coordinator API, over the socket, then gives exactly those figures."""
     truth_file = tmp_path / "truth.json"
-    simulated = subprocess.run(
-        [sys.executable, "-m", "lrs.cli", "simulate", "--programs", "2", "--mentors", "4", "--mentees", "10",
-         "--weeks", "6", "--seed", "11", "--end", "2026-11-27", "--batch", "40",
-         "--url", server.url, "--key", server.key, "--secret", server.secret, "--truth", str(truth_file)],
-        env=server.env, capture_output=True, text=True, timeout=300, check=False,
+    simulated = server.lrs(
+        "simulate", "--programs", "2", "--mentors", "4", "--mentees", "10",
+        "--weeks", "6", "--seed", "11", "--end", "2026-11-27", "--batch", "40",
+        "--url", server.url, "--key", server.key, "--secret", server.secret, "--truth", str(truth_file),
+        timeout=300,
     )
     assert simulated.returncode == 0, simulated.stderr
     truth = json.loads(truth_file.read_text())
@@ -69,10 +67,9 @@ def test_simulate_then_query_the_coordinator_api(server: Server, tmp_path: Path)
 
 def test_simulate_refuses_a_wrong_secret_and_says_so(server: Server) -> None:
     """A refused batch stops the run with exit status 1 and the LRS's answer on stderr."""
-    simulated = subprocess.run(
-        [sys.executable, "-m", "lrs.cli", "simulate", "--programs", "1", "--mentors", "1", "--mentees", "2",
-         "--weeks", "1", "--url", server.url, "--key", server.key, "--secret", "wrong"],
-        env=server.env, capture_output=True, text=True, timeout=120, check=False,
+    simulated = server.lrs(
+        "simulate", "--programs", "1", "--mentors", "1", "--mentees", "2",
+        "--weeks", "1", "--url", server.url, "--key", server.key, "--secret", "wrong",
     )
     assert simulated.returncode == 1
     assert "401" in simulated.stderr

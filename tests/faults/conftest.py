@@ -11,10 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -27,13 +24,9 @@ import psycopg
 import pytest
 import requests
 
+from tests.support import servers
+
 pytestmark = pytest.mark.postgres
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _postgres_bin() -> Path:
@@ -94,7 +87,7 @@ def throwaway_postgres() -> Iterator[ThrowawayPostgres]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     root.chmod(0o700)
-    server = ThrowawayPostgres(_postgres_bin(), root, free_port())
+    server = ThrowawayPostgres(_postgres_bin(), root, servers.free_port())
     try:
         server.init()
         server.start()
@@ -119,6 +112,12 @@ def database_url(throwaway_postgres: ThrowawayPostgres) -> Iterator[str]:
         throwaway_postgres.start()
     with throwaway_postgres.connect() as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+READY_PATH = "/health/live"
+"""What answers once a worker is up (the projections are off in these tests)."""
+STOP_SECONDS = 40
+"""How long a SIGTERMed server may take to finish its requests before SIGKILL."""
 
 
 @dataclass
@@ -150,54 +149,29 @@ class LRSServer:
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Until a request is answered (a worker is up); a guard against hanging, not a timing."""
-        deadline = time.monotonic() + timeout
-        while True:
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(self.base + "/health/live", timeout=5).status_code == 200:
-                    return
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("the LRS did not start:\n" + self.log.read_text())
-            time.sleep(0.05)
+        servers.wait_for(lambda: servers.answers(self.base + READY_PATH), self.proc, self.log, timeout)
 
     def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=5)
+        servers.stop(self.proc, STOP_SECONDS)
 
 
 @contextlib.contextmanager
 def lrs_server(database_url: str, tmp_path: Path, *, workers: int = 1,
                **settings: str) -> Iterator[LRSServer]:
     """The LRS on a free port against `database_url`, stopped afterwards."""
-    port = free_port()
+    port = servers.free_port()
     env = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_DATA_DIR": str(tmp_path),
            "LRS_PUBLIC_URL": f"http://127.0.0.1:{port}", "LRS_RUN_PROJECTIONS": "false",
            "LRS_METRICS_ACCESS": "open", **settings}
-    key, secret = "fault-" + uuid.uuid4().hex[:8], uuid.uuid4().hex
-    created = subprocess.run(
-        [sys.executable, "-m", "lrs.cli", "credentials", "create", "--key", key, "--secret", secret,
-         "--scopes", "all"], env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert created.returncode == 0, created.stderr
+    key, secret = servers.create_credential(env, "fault", "--scopes", "all")
     log_path = tmp_path / f"server-{port}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "lrs.cli", "serve", "--port", str(port), "--workers", str(workers),
-             "--threads", "4"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    server = LRSServer(proc, f"http://127.0.0.1:{port}", key, secret, log_path, env)
     try:
-        server.wait_ready()
-        yield server
+        with servers.start_server(env, port, log_path, "--workers", str(workers), "--threads", "4",
+                                  ready_path=READY_PATH, stop_timeout=STOP_SECONDS) as proc:
+            yield LRSServer(proc, f"http://127.0.0.1:{port}", key, secret, log_path, env)
     except BaseException:
         print(f"--- the LRS's log ({log_path}) ---\n" + log_path.read_text()[-20000:])  # shown on failure
         raise
-    finally:
-        server.stop()
 
 
 def waiting_on_lock(admin: psycopg.Connection[Any], database: str, timeout: float = 30) -> int:
