@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from lrs.api.health import Readiness
-from lrs.app import create_app
-from lrs.settings import Settings
 from tests import factories
 from tests.conftest import XAPIClient
 from tests.http.support import post_statements
-
-
-@pytest.fixture
-def build(settings: Settings) -> Iterator[Any]:
-    """An app with some settings changed."""
-    apps: list[Flask] = []
-
-    def make(**overrides: Any) -> Flask:
-        app = create_app(replace(settings, **overrides))
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.extensions["lrs"].close()
 
 
 def _forget_migration(app: Flask) -> str:

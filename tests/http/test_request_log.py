@@ -6,32 +6,14 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from lrs.app import create_app
-from lrs.settings import Settings
 from tests import factories
 from tests.conftest import XAPIClient
 from tests.http.support import STATEMENTS, post_statements
-
-
-@pytest.fixture
-def build(settings: Settings) -> Iterator[Any]:
-    apps: list[Flask] = []
-
-    def make(**overrides: Any) -> Flask:
-        app = create_app(replace(settings, **overrides))
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.extensions["lrs"].close()
 
 
 def lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
