@@ -196,10 +196,7 @@ class Reader:
         })
         received = [r for r in rows if r["kind"] == Kind.FEEDBACK and r["other"] == agent]
         return {
-            "program": program,
-            "program_name": program_name,
-            "agent": agent,
-            "name": names.get(agent, agent),
+            **_person(program, program_name, agent, names),
             "progress": progress,
             "figures": _mentee_figures(progress),
             "mentors": [{"agent": m, "name": names.get(m, m)} for m in progress.mentors],
@@ -244,10 +241,7 @@ class Reader:
             w["hours"] = round(hours.get(w["week"], 0.0), 2)
         given = [r for r in rows if r["kind"] == Kind.FEEDBACK and r["actor"] == agent]
         return {
-            "program": program,
-            "program_name": program_name,
-            "agent": agent,
-            "name": names.get(agent, agent),
+            **_person(program, program_name, agent, names),
             "contribution": contribution,
             "figures": [
                 ("Mentees", len(contribution.mentees)),
@@ -266,6 +260,11 @@ class Reader:
 
 
 _RANK = {"at_risk": 0, "inactive": 1, "on_track": 2}
+
+
+def _person(program: str, program_name: str, agent: str, names: dict[str, str]) -> dict[str, Any]:
+    """Who a mentee's or mentor's page is about, and in which program."""
+    return {"program": program, "program_name": program_name, "agent": agent, "name": names.get(agent, agent)}
 
 
 def _pair_sessions(facts: ProgramFacts) -> dict[tuple[str, str], tuple[int, int | None]]:

@@ -26,6 +26,14 @@ STATUSES = ("at_risk", "inactive", "on_track")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 PAIR_COLUMNS = ("status", "mentor", "mentee", "sessions", "last_session", "goals_overdue")
 REASONS = {"no_session": "no session in {days} days", "overdue_goal": "overdue goal"}
+WEEKLY: dict[str, tuple[str, tuple[tuple[str, str], ...], str]] = {
+    "mentee": ("Sessions, videos and comments per week",
+               (("sessions", "sessions"), ("videos", "video statements"), ("comments", "comments")),
+               "statements"),
+    "mentor": ("Sessions and hours per week", (("sessions", "sessions"), ("hours", "hours")), ""),
+}
+"""A person's weekly chart: (title, its series as (key of a `data` week, label), y label);
+the series' keys are also the columns of their weekly CSV."""
 
 
 def register(bp: Blueprint, config: DashboardConfig) -> None:
@@ -170,40 +178,52 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
                                  for w in found["weekly"]))
         abort(404, description="no such table")
 
-    @bp.route("/mentee")
-    def mentee() -> Any:
+    def person(kind: str) -> tuple[DateRange, list[tuple[str, str]], dict[str, Any] | None]:
+        """The mentee or mentor named by ``program`` and ``agent`` over the page's range
+        (None when the views do not know them), and the parameters that name them."""
         date_range = date_range_or_400()
         program_id, agent = _required("program"), _required("agent")
-        found = reader.mentee(program_id, agent, date_range, as_of=live().position, at_us=date_range.at_us)
+        find = reader.mentee if kind == "mentee" else reader.mentor
+        found = find(program_id, agent, date_range, as_of=live().position, at_us=date_range.at_us)
+        return date_range, [("program", program_id), ("agent", agent)], found
+
+    def person_or_404(kind: str) -> dict[str, Any]:
+        found = person(kind)[2]
         if found is None:
-            return _not_found("mentee", agent)
+            abort(404, description=f"no such {kind}")
+        return found
+
+    def person_page(kind: str, **more: Any) -> Any:
+        """A mentee's or mentor's page: `kind`.html with the person, their weekly chart
+        (`WEEKLY[kind]`) and the frame; a 404 page when the views do not know them."""
+        date_range, keep, found = person(kind)
+        if found is None:
+            return _not_found(kind, dict(keep)["agent"])
+        title, series, y_label = WEEKLY[kind]
         activity = charts.Chart(
-            "Sessions, videos and comments per week",
+            title,
             [w["week"] for w in found["weekly"]],
-            [charts.Series(label, [w[key] for w in found["weekly"]])
-             for key, label in (("sessions", "sessions"), ("videos", "video statements"),
-                                ("comments", "comments"))],
-            y_label="statements",
+            [charts.Series(label, [w[key] for w in found["weekly"]]) for key, label in series],
+            y_label=y_label,
         )
-        keep = [("program", program_id), ("agent", agent)]
+        context: dict[str, Any] = {kind: found, **more}  # mentee= or mentor=
         return page(
-            "mentee.html",
-            mentee=found,
+            f"{kind}.html",
             activity=activity,
             activity_svg=charts.line_chart(activity),
-            reasons=_reasons(config),
             breadcrumbs=_person_crumbs(found, date_range),
             keep_query=urlencode([*keep, *date_range.params().items()]),
+            **context,
             **base(date_range, keep),
         )
 
+    @bp.route("/mentee")
+    def mentee() -> Any:
+        return person_page("mentee", reasons=_reasons(config))
+
     @bp.route("/mentee/<table>.csv")
     def mentee_csv(table: str) -> Response:
-        date_range = date_range_or_400()
-        program_id, agent = _required("program"), _required("agent")
-        found = reader.mentee(program_id, agent, date_range, as_of=live().position, at_us=date_range.at_us)
-        if found is None:
-            abort(404, description="no such mentee")
+        found = person_or_404("mentee")
         slug = _slug(found["name"])
         if table == "goals":
             return csv_response(
@@ -212,48 +232,18 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
                  for g in found["goals"]),
             )
         if table == "weekly":
-            return csv_response(f"{slug}-weekly.csv", ["week", "sessions", "videos", "comments"],
-                                ([w["week"], w["sessions"], w["videos"], w["comments"]]
-                                 for w in found["weekly"]))
+            return _weekly_csv(slug, "mentee", found["weekly"])
         if table == "feedback":
-            return csv_response(
-                f"{slug}-feedback.csv", ["when", "from", "from_name", "about", "rating"],
-                ([f["when"], f["person"], f["person_name"], f["about"], f["rating"]]
-                 for f in found["feedback"]),
-            )
+            return _feedback_csv(slug, "from", found["feedback"])
         abort(404, description="no such table")
 
     @bp.route("/mentor")
     def mentor() -> Any:
-        date_range = date_range_or_400()
-        program_id, agent = _required("program"), _required("agent")
-        found = reader.mentor(program_id, agent, date_range, as_of=live().position, at_us=date_range.at_us)
-        if found is None:
-            return _not_found("mentor", agent)
-        activity = charts.Chart(
-            "Sessions and hours per week",
-            [w["week"] for w in found["weekly"]],
-            [charts.Series("sessions", [w["sessions"] for w in found["weekly"]]),
-             charts.Series("hours", [w["hours"] for w in found["weekly"]])],
-        )
-        keep = [("program", program_id), ("agent", agent)]
-        return page(
-            "mentor.html",
-            mentor=found,
-            activity=activity,
-            activity_svg=charts.line_chart(activity),
-            breadcrumbs=_person_crumbs(found, date_range),
-            keep_query=urlencode([*keep, *date_range.params().items()]),
-            **base(date_range, keep),
-        )
+        return person_page("mentor")
 
     @bp.route("/mentor/<table>.csv")
     def mentor_csv(table: str) -> Response:
-        date_range = date_range_or_400()
-        program_id, agent = _required("program"), _required("agent")
-        found = reader.mentor(program_id, agent, date_range, as_of=live().position, at_us=date_range.at_us)
-        if found is None:
-            abort(404, description="no such mentor")
+        found = person_or_404("mentor")
         slug = _slug(found["name"])
         if table == "mentees":
             return csv_response(
@@ -263,14 +253,9 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
                   m["goals_met"], m["goals_overdue"]] for m in found["mentees"]),
             )
         if table == "weekly":
-            return csv_response(f"{slug}-weekly.csv", ["week", "sessions", "hours"],
-                                ([w["week"], w["sessions"], w["hours"]] for w in found["weekly"]))
+            return _weekly_csv(slug, "mentor", found["weekly"])
         if table == "feedback":
-            return csv_response(
-                f"{slug}-feedback.csv", ["when", "to", "to_name", "about", "rating"],
-                ([f["when"], f["person"], f["person_name"], f["about"], f["rating"]]
-                 for f in found["feedback"]),
-            )
+            return _feedback_csv(slug, "to", found["feedback"])
         abort(404, description="no such table")
 
     def _person_crumbs(found: dict[str, Any], date_range: DateRange) -> list[tuple[str, str | None]]:
@@ -331,6 +316,20 @@ def _args_builder(base: Sequence[tuple[str, str]]) -> Callable[..., str]:
         return urlencode(merged)
 
     return build
+
+
+def _weekly_csv(slug: str, kind: str, weekly: list[dict[str, Any]]) -> Response:
+    """A mentee's or mentor's weekly series, the columns of their chart."""
+    keys = ["week", *(key for key, _ in WEEKLY[kind][1])]
+    return csv_response(f"{slug}-weekly.csv", keys, ([w[k] for k in keys] for w in weekly))
+
+
+def _feedback_csv(slug: str, counterpart: str, feedback: list[dict[str, Any]]) -> Response:
+    """Feedback received (`counterpart` "from") or given ("to"), one row a piece."""
+    return csv_response(
+        f"{slug}-feedback.csv", ["when", counterpart, f"{counterpart}_name", "about", "rating"],
+        ([f["when"], f["person"], f["person_name"], f["about"], f["rating"]] for f in feedback),
+    )
 
 
 def _slug(name: str) -> str:
