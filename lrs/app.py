@@ -62,6 +62,7 @@ def _mount_coordinator_api(app: Flask, settings: Settings) -> None:
 def _mount_dashboard(app: Flask, settings: Settings) -> None:
     """The dashboard at /dashboard/, given what it needs: it lives with the
     views in `projections/`, which never import `lrs/`."""
+    from lrs.tokens import stored_secret
     from projections import dashboard
 
     services: Services = app.extensions["lrs"]
@@ -85,7 +86,8 @@ def _mount_dashboard(app: Flask, settings: Settings) -> None:
         database=services.store.db,
         views=services.view_settings,
         verify=verify,
-        secret=settings.dashboard_secret or dashboard.session_secret(services.store.db),
+        # LRS_DASHBOARD_SECRET, or one generated once and kept in the store (every worker shares it)
+        secret=settings.dashboard_secret or stored_secret(services.store.db, "dashboard-session"),
         status=lambda: services.projections.status().as_dict(),
         secure_cookies=settings.public_url.startswith("https://"),
         scopes_since=scopes_since,

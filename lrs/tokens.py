@@ -240,13 +240,14 @@ class Tokens:
         return {"keys": keys}
 
 
-def stored_secret(db: Database) -> str:
-    """The generated HS256 secret, created on first use and kept in the database,
-    so that every worker and every restart (and every host of a PostgreSQL
+def stored_secret(db: Database, name: str = _GENERATED_SECRET) -> str:
+    """A generated secret (by default the HS256 token secret; the dashboard's session
+    secret is another `name`), created on first use and kept in the database, so
+    that every worker and every restart (and every host of a PostgreSQL
     deployment) signs and verifies with the same one."""
     select = "SELECT value FROM lrs_secret WHERE name = ?"
     with db.read() as cur:
-        row = cur.execute(select, (_GENERATED_SECRET,)).fetchone()
+        row = cur.execute(select, (name,)).fetchone()
     if row is not None:
         return str(row["value"])
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -255,9 +256,9 @@ def stored_secret(db: Database) -> str:
         cur.execute(
             "INSERT INTO lrs_secret (name, value, created_at) VALUES (?, ?, ?) "
             "ON CONFLICT (name) DO NOTHING",
-            (_GENERATED_SECRET, secrets.token_urlsafe(48), created),
+            (name, secrets.token_urlsafe(48), created),
         )
-        row = cur.execute(select, (_GENERATED_SECRET,)).fetchone()
+        row = cur.execute(select, (name,)).fetchone()
     return str(row["value"])
 
 

@@ -19,14 +19,13 @@ from werkzeug.exceptions import HTTPException
 from projections.dashboard import pages, signin
 from projections.dashboard.config import DashboardConfig
 from projections.dashboard.headers import add_security_headers
-from projections.dashboard.secret import session_secret
 from projections.dashboard.sessions import DashboardSessions
 
 PREFIX = "/dashboard"
 
 log = logging.getLogger("lrs.dashboard")
 
-__all__ = ["PREFIX", "DashboardConfig", "init_app", "session_secret"]
+__all__ = ["PREFIX", "DashboardConfig", "init_app"]
 
 
 def init_app(app: Flask, config: DashboardConfig) -> None:
