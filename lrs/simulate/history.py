@@ -1,258 +1,53 @@
-"""A realistic mentoring programme history, in profile form, and its ground truth.
-
-`lrs simulate` generates what LMSs and apps would send over some weeks
-(enrolments, pairings, weekly sessions, videos, comments with replies and
-@mentions, goals, feedback, out-of-profile statements and a few mistakes
-that are then voided), posts it through the public xAPI API in batches, and
-writes the figures the views must show for it (docs/profile/README.md).
-
-The ground truth is computed from the simulator's own record of what it
-generated (one `Fact` per effective profile statement), never by reading the
-statements back and never with the projection code, so the views can be
-checked against it. Everything is a function of the seed and the end date.
-"""
+"""Generating a history: people, programs, facts and the statements that express
+them, all drawn from one seeded random generator."""
 
 from __future__ import annotations
 
-import base64
-import http.client
-import json
-import math
 import random
-import statistics
-import sys
-import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from typing import Any, TextIO
-from urllib.parse import urlparse
+from datetime import datetime, timedelta
+from typing import Any
 
-# Registered vocabulary (ADL, xAPI Video Profile).
-ADL_VERB = "http://adlnet.gov/expapi/verbs/"
-REGISTERED = ADL_VERB + "registered"
-ATTENDED = ADL_VERB + "attended"
-INITIALIZED = ADL_VERB + "initialized"
-TERMINATED = ADL_VERB + "terminated"
-COMPLETED = ADL_VERB + "completed"
-COMMENTED = ADL_VERB + "commented"
-EXPERIENCED = ADL_VERB + "experienced"
-VOIDED = ADL_VERB + "voided"
-PLAYED = "https://w3id.org/xapi/video/verbs/played"
-MEETING = "http://adlnet.gov/expapi/activities/meeting"
-COURSE = "http://adlnet.gov/expapi/activities/course"
-LINK = "http://adlnet.gov/expapi/activities/link"
-VIDEO = "https://w3id.org/xapi/video/activity-type/video"
-VIDEO_PROFILE = "https://w3id.org/xapi/video"
-VIDEO_PROGRESS = "https://w3id.org/xapi/video/extensions/progress"
-VIDEO_TIME = "https://w3id.org/xapi/video/extensions/time"
-VIDEO_LENGTH = "https://w3id.org/xapi/video/extensions/length"
-VIDEO_SESSION = "https://w3id.org/xapi/video/extensions/session-id"
-PROFILE_TYPE = "http://adlnet.gov/expapi/activities/profile"
-
-ORG = "https://academy.example.com"
-"""Where the simulated organisation's Activities live (not vocabulary)."""
-SSO = "https://sso.example.com"
-JOB_TITLE = f"{ORG}/xapi/extensions/job-title"
-"""An extension outside the profile (the views ignore it), as an HR system would add."""
-DAY = timedelta(days=1)
-WEEK = timedelta(days=7)
-
-
-class SimulationError(Exception):
-    """The LRS refused a batch, or the simulation cannot be built as asked."""
-
-
-# ---------------------------------------------------------------- configuration
-
-
-@dataclass(frozen=True)
-class SimulationConfig:
-    """What to generate; `at` and the range follow from `end` and `weeks`."""
-
-    end: date
-    programs: int = 3
-    mentors: int = 40
-    mentees: int = 120
-    weeks: int = 12
-    seed: int = 42
-    profile_base: str = "https://mentoring.example.org/xapi"
-    inactive_days: int = 30
-    at_risk_days: int = 14
-    active_days: int = 14
-
-    @property
-    def at(self) -> datetime:
-        """The reference instant: the end of the `end` day (00:00 UTC the day after)."""
-        return datetime(self.end.year, self.end.month, self.end.day, tzinfo=UTC) + DAY
-
-    @property
-    def since(self) -> datetime:
-        """Start of the history: `weeks` whole weeks before `at`."""
-        return self.at - self.weeks * WEEK
-
-    def check(self) -> None:
-        if self.programs < 1 or self.weeks < 1:
-            raise SimulationError("--programs and --weeks must be at least 1")
-        if self.mentors < self.programs or self.mentees < self.programs:
-            raise SimulationError("every program needs at least one mentor and one mentee")
-
-
-# ---------------------------------------------------------------- the model
-
-
-@dataclass(frozen=True)
-class Person:
-    key: str
-    """The Agent's IFI as one string (`mbox:mailto:…` or `account:homePage|name`)."""
-    name: str
-    title: str
-    agent: dict[str, Any] = field(repr=False, compare=False)
-    """The Agent as statements carry it (objectType, name, IFI)."""
-
-    def ifi(self) -> dict[str, Any]:
-        """The Agent with its IFI only (how to name it in a query)."""
-        return {k: v for k, v in self.agent.items() if k in ("mbox", "account", "objectType")}
-
-
-@dataclass(frozen=True)
-class Program:
-    slug: str
-    name: str
-    kind: str
-    activity: dict[str, Any] = field(repr=False, compare=False)
-
-    @property
-    def id(self) -> str:
-        return str(self.activity["id"])
-
-
-@dataclass
-class Fact:
-    """One profile statement as the simulator meant it: what the views must count.
-
-    `other` is the counterpart: the mentee of a pairing, the mentor (instructor)
-    of a session, the recipient of feedback. A voided fact counts for nothing.
-    """
-
-    kind: str
-    program: str
-    actor: str
-    ts: datetime
-    other: str | None = None
-    role: str | None = None
-    seconds: float = 0.0
-    target: str | None = None
-    verb: str | None = None
-    target_date: date | None = None
-    rating: int | None = None
-    reply: bool = False
-    voided: bool = False
-    statement_id: str = ""
-
-
-@dataclass
-class Simulation:
-    config: SimulationConfig
-    programs: list[Program]
-    people: dict[str, Person]
-    facts: list[Fact]
-    statements: list[dict[str, Any]]
-    """Every statement, in posting order (roughly chronological; a voiding statement after its target)."""
-    voided_by: dict[str, str]
-    """Voided statement id -> id of the statement that voids it."""
-
-    @property
-    def voided_ids(self) -> set[str]:
-        return set(self.voided_by)
-
-    def truth(self, posted: int | None = None) -> dict[str, Any]:
-        return ground_truth(self, posted)
-
-
-# ---------------------------------------------------------------- names
-
-_FIRST = (
-    "Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Tim", "Barbara", "Dennis", "Frances",
-    "Ken", "Radia", "Edsger", "Hedy", "John", "Sophie", "Donald", "Shafi", "Leslie", "Anita",
-    "Guido", "Karen", "Bjarne", "Lynn", "Niklaus", "Mary", "Vint", "Jean", "Whitfield", "Annie",
-    "Yukihiro", "Fei-Fei", "Ivan", "Carol", "Rasmus", "Adele", "James", "Ruth", "Brian", "Evelyn",
+from lrs.simulate.content import (
+    COMMENTS,
+    EXPERIENCED_TITLES,
+    FEEDBACK,
+    FIRST_NAMES,
+    GOALS,
+    JUNIOR_TITLES,
+    LAST_NAMES,
+    PROGRAM_KINDS,
+    REPLIES,
+    SENIOR_TITLES,
+    VIDEOS,
 )
-_LAST = (
-    "Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Berners-Lee", "Liskov",
-    "Ritchie", "Allen", "Thompson", "Perlman", "Dijkstra", "Lamarr", "McCarthy", "Wilson", "Knuth",
-    "Goldwasser", "Lamport", "Borg", "van Rossum", "Spärck Jones", "Stroustrup", "Conway", "Wirth",
-    "Keller", "Cerf", "Sammet", "Diffie", "Easley", "Matsumoto", "Li", "Sutherland", "Shaw",
-    "Lerdorf", "Goldberg", "Gosling", "Teitelman", "Kernighan", "Granville",
+from lrs.simulate.model import Fact, Person, Program, Simulation, SimulationConfig
+from lrs.simulate.times import DAY, WEEK, format_timestamp, iso_duration, monday_of
+from lrs.simulate.vocabulary import (
+    ATTENDED,
+    COMMENTED,
+    COMPLETED,
+    COURSE,
+    EXPERIENCED,
+    INITIALIZED,
+    JOB_TITLE,
+    LINK,
+    MEETING,
+    ORG,
+    PLAYED,
+    PROFILE_TYPE,
+    REGISTERED,
+    SSO,
+    TERMINATED,
+    VIDEO,
+    VIDEO_LENGTH,
+    VIDEO_PROFILE,
+    VIDEO_PROGRESS,
+    VIDEO_SESSION,
+    VIDEO_TIME,
+    VOIDED,
 )
-_SENIOR = (
-    "Chief Operating Officer", "Chief Financial Officer", "VP Sales", "VP Engineering",
-    "Head of Legal", "Director of Operations", "Managing Director", "Head of HR",
-)
-_EXPERIENCED = (
-    "Principal Engineer", "Senior Product Manager", "Engineering Manager", "Senior Designer",
-    "Lead Data Scientist", "Senior Consultant", "Team Lead", "Staff Engineer",
-)
-_JUNIOR = (
-    "Graduate Engineer", "Junior Analyst", "Apprentice Developer", "Associate Designer",
-    "Data Analyst", "Marketing Associate", "Support Specialist", "Trainee Consultant",
-)
-_PROGRAM_KINDS = (
-    ("leadership", "Leadership mentoring", "Experienced leaders mentor new team leads."),
-    ("reverse", "Reverse mentoring: digital fluency",
-     "Junior staff mentor senior leaders on digital tools and ways of working."),
-    ("onboarding", "New-hire mentoring", "Every new hire is paired with an experienced colleague."),
-    ("women-in-tech", "Women in tech mentoring", "Career mentoring across the engineering organisation."),
-)
-_VIDEOS = (
-    ("giving-feedback", "Giving feedback that lands", 420.0),
-    ("active-listening", "Active listening", 300.0),
-    ("setting-goals", "Setting goals you can meet", 540.0),
-    ("difficult-conversations", "Difficult conversations", 660.0),
-    ("remote-collaboration", "Collaborating in remote teams", 360.0),
-    ("ai-at-work", "AI tools at work", 480.0),
-    ("career-paths", "Career paths and sponsorship", 390.0),
-    ("time-management", "Managing your time", 330.0),
-)
-_GOALS = (
-    ("lead-a-meeting", "Lead a cross-team meeting"),
-    ("present-to-leadership", "Present a proposal to leadership"),
-    ("ship-a-feature", "Ship a feature end to end"),
-    ("learn-analytics", "Build a dashboard with the analytics tool"),
-    ("delegate", "Delegate a recurring task"),
-    ("public-speaking", "Speak at an internal conference"),
-    ("use-collaboration-tools", "Run a project in the collaboration suite"),
-)
-_COMMENTS = (
-    "Great session today, thanks for the practical tips.",
-    "I tried the technique we discussed and it worked well.",
-    "Sharing the article I mentioned: worth a read before next week.",
-    "Could we spend next session on preparing the quarterly review?",
-    "The part about asking open questions was really useful.",
-    "I struggled with this one; can we go over it again?",
-    "Notes from our meeting are in the shared folder.",
-    "This video changed how I run one-to-ones.",
-)
-_REPLIES = (
-    "Thanks, glad it helped!",
-    "Yes, let's do that next time.",
-    "Agreed. I'll bring an example.",
-    "Good point, I had not thought of it that way.",
-    "I'll share my notes too.",
-)
-_FEEDBACK = {
-    1: ("The session was cancelled at the last minute.",),
-    2: ("We ran out of time and did not cover the agenda.", "Felt a bit rushed."),
-    3: ("Useful, but I would like more concrete examples.", "OK session, we went off topic."),
-    4: ("Very helpful, clear next steps.", "Good preparation and honest advice."),
-    5: ("Excellent, exactly what I needed.", "Inspiring and practical, thank you!"),
-}
-
-
-# ---------------------------------------------------------------- generation
 
 
 class _Builder:
@@ -280,7 +75,7 @@ class _Builder:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def _name_pool(self) -> list[str]:
-        pool = [f"{first} {last}" for first in _FIRST for last in _LAST]
+        pool = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
         self.rng.shuffle(pool)
         return pool
 
@@ -327,7 +122,7 @@ class _Builder:
 
     def emit(self, ts: datetime, statement: dict[str, Any], fact: Fact | None = None,
              voids: str | None = None) -> dict[str, Any]:
-        statement = {"id": self.uuid(), **statement, "timestamp": _timestamp(ts)}
+        statement = {"id": self.uuid(), **statement, "timestamp": format_timestamp(ts)}
         self.entries.append((ts, len(self.entries), statement, voids))
         if fact is not None:
             fact.statement_id = statement["id"]
@@ -364,20 +159,20 @@ class _Builder:
         mentee_counts = _split(cfg.mentees, cfg.programs)
         library = [self.activity(f"{ORG}/videos/{slug}", VIDEO, title,
                                  f"A short video on {title.lower()}.") | {"_length": length}
-                   for slug, title, length in _VIDEOS]
+                   for slug, title, length in VIDEOS]
         rosters: list[tuple[Program, list[Person], list[Person]]] = []
         for index in range(cfg.programs):
-            slug_kind, title, description = _PROGRAM_KINDS[index % len(_PROGRAM_KINDS)]
-            cohort = index // len(_PROGRAM_KINDS) + 1
+            slug_kind, title, description = PROGRAM_KINDS[index % len(PROGRAM_KINDS)]
+            cohort = index // len(PROGRAM_KINDS) + 1
             slug = f"{slug_kind}-{cfg.end.year}" + (f"-{cohort}" if cohort > 1 else "")
             name = f"{title} {cfg.end.year}" + (f" (cohort {cohort})" if cohort > 1 else "")
             program = Program(slug, name, slug_kind, self.activity(
                 f"{ORG}/programs/{slug}", f"{self.base}/activity-types/program", name, description))
             self.programs.append(program)
             reverse = slug_kind == "reverse"
-            mentors = [self.new_person(self.rng.choice(_JUNIOR if reverse else _EXPERIENCED))
+            mentors = [self.new_person(self.rng.choice(JUNIOR_TITLES if reverse else EXPERIENCED_TITLES))
                        for _ in range(mentor_counts[index])]
-            mentees = [self.new_person(self.rng.choice(_SENIOR if reverse else _JUNIOR))
+            mentees = [self.new_person(self.rng.choice(SENIOR_TITLES if reverse else JUNIOR_TITLES))
                        for _ in range(mentee_counts[index])]
             rosters.append((program, mentors, mentees))
         # One experienced mentor also mentors in the next program: a person in two programs.
@@ -475,7 +270,7 @@ class _Builder:
         for w in range(int(week / WEEK) + 1, cfg.weeks + 1):
             if rng.random() > 0.85:
                 continue  # a week without a session
-            week_start = _monday(cfg.since + w * WEEK)
+            week_start = monday_of(cfg.since + w * WEEK)
             ts = week_start + timedelta(days=weekday, hours=hour, minutes=rng.randint(-30, 90),
                                         seconds=rng.randint(0, 59), milliseconds=rng.randint(0, 999))
             if ts <= paired or self.at_or_none(ts, sessions_until) is None:
@@ -538,7 +333,7 @@ class _Builder:
             "actor": mentee.agent,
             "verb": self.verb(ATTENDED, "attended"),
             "object": activity,
-            "result": {"duration": _duration(seconds), "completion": True},
+            "result": {"duration": iso_duration(seconds), "completion": True},
             "context": self.context(program, registration, instructor=mentor.agent),
         }, fact)
         return statement, fact, activity
@@ -572,7 +367,7 @@ class _Builder:
             "verb": self.verb(f"{self.base}/verbs/gave-feedback", "gave feedback"),
             "object": about,
             "result": {"score": {"raw": rating, "min": 1, "max": 5},
-                       "response": self.rng.choice(_FEEDBACK[rating])},
+                       "response": self.rng.choice(FEEDBACK[rating])},
             "context": self.context(program, registration,
                                     extensions={f"{self.base}/extensions/recipient": recipient.agent}),
         }, fact), fact
@@ -582,7 +377,7 @@ class _Builder:
         """Goals set as the programme goes; most met (some late), some open; one ticked by mistake.
         A mentee who drops out sets one goal at once, with a near target: it ends up overdue."""
         rng = self.rng
-        for n, (slug, title) in enumerate(rng.sample(_GOALS, k=rng.randint(1, 3))):
+        for n, (slug, title) in enumerate(rng.sample(GOALS, k=rng.randint(1, 3))):
             horizon = max(2.0, (self.config.at - paired) / DAY * 0.6)
             if stop is not None and n == 0:
                 set_at, target_days = paired + rng.uniform(0.5, 2) * DAY, rng.randint(14, 28)
@@ -658,11 +453,11 @@ class _Builder:
                 done.add(activity["id"])
                 self.video_statement(program, person, activity, COMPLETED, "completed",
                                      end - timedelta(milliseconds=500), ctx,
-                                     {"completion": True, "duration": _duration(watched),
+                                     {"completion": True, "duration": iso_duration(watched),
                                       "extensions": {VIDEO_TIME: length, VIDEO_PROGRESS: 1.0}},
                                      seconds=0.0)
             self.video_statement(program, person, activity, TERMINATED, "terminated", end, ctx,
-                                 {"duration": _duration(watched),
+                                 {"duration": iso_duration(watched),
                                   "extensions": {VIDEO_TIME: begin + watched, VIDEO_PROGRESS: progress}},
                                  seconds=watched)
             remark = self.at_or_none(end + timedelta(minutes=rng.uniform(1, 120)), stop)
@@ -682,7 +477,7 @@ class _Builder:
     def comment(self, program: Program, author: Person, ts: datetime, about: dict[str, Any],
                 registration: str | None, mention: Person | None = None,
                 parent: tuple[str, Fact] | None = None) -> tuple[dict[str, Any], Fact]:
-        text = self.rng.choice(_REPLIES if parent else _COMMENTS)
+        text = self.rng.choice(REPLIES if parent else COMMENTS)
         mentions = [mention] if mention is not None else []
         if mentions:
             text = f"@{mentions[0].name} {text}"
@@ -797,419 +592,7 @@ def simulate(config: SimulationConfig) -> Simulation:
     return _Builder(config).build()
 
 
-# ---------------------------------------------------------------- ground truth
-
-
-def ground_truth(sim: Simulation, posted: int | None = None) -> dict[str, Any]:
-    """Every figure of docs/profile/README.md, for the whole history, at `config.at`.
-
-    Computed from the facts the simulator recorded (voided ones left out), not
-    from the statements: an independent account of what the views must show.
-    With `posted`, the figures once only the first `posted` statements (in posting
-    order) have arrived: a mistake whose voiding statement has not arrived yet counts.
-    """
-    cfg = sim.config
-    at = cfg.at
-    if posted is None:
-        facts = [f for f in sim.facts if not f.voided]
-        sent = len(sim.statements)
-    else:
-        sent = min(posted, len(sim.statements))
-        arrived = {s["id"] for s in sim.statements[:sent]}
-        facts = [f for f in sim.facts if f.statement_id in arrived
-                 and not (f.voided and sim.voided_by[f.statement_id] in arrived)]
-    programs = []
-    for program in sim.programs:
-        mine = [f for f in facts if f.program == program.id]
-        if mine:
-            programs.append(_program_truth(program, mine, sim.people, cfg))
-    return {
-        "generator": {
-            "programs": cfg.programs, "mentors": cfg.mentors, "mentees": cfg.mentees,
-            "weeks": cfg.weeks, "seed": cfg.seed, "end": cfg.end.isoformat(),
-            "profile_base": cfg.profile_base,
-        },
-        "at": _iso(at),
-        "at_definition": "the end of the --end day: 00:00:00 UTC of the day after it",
-        "range": {"since": _iso(cfg.since), "until": _iso(at),
-                  "days": (at - cfg.since).days},
-        "thresholds": {"inactive_days": cfg.inactive_days, "at_risk_days": cfg.at_risk_days,
-                       "active_days": cfg.active_days},
-        "statements": {
-            "posted": sent,
-            "voided": sum(1 for s in sim.statements[:sent] if s["id"] in sim.voided_by),
-            "voiding": sum(1 for s in sim.statements[:sent] if s["verb"]["id"] == VOIDED),
-            "profile_effective": len(facts),
-        },
-        "people": {p.key: {"name": p.name, "title": p.title, "agent": p.ifi()}
-                   for p in sorted(sim.people.values(), key=lambda p: p.key)},
-        "programs": programs,
-    }
-
-
-def _program_truth(program: Program, facts: list[Fact], people: dict[str, Person],
-                   cfg: SimulationConfig) -> dict[str, Any]:
-    at = cfg.at
-    by_kind: dict[str, list[Fact]] = defaultdict(list)
-    for f in facts:
-        by_kind[f.kind].append(f)
-    mentors = {f.actor for f in by_kind["enrolled"] if f.role == "mentor"} | {
-        f.actor for f in by_kind["paired"]}
-    mentees = {f.actor for f in by_kind["enrolled"] if f.role == "mentee"} | {
-        f.other for f in by_kind["paired"] if f.other}
-    pairs = {(f.actor, f.other) for f in by_kind["paired"] if f.other} | {
-        (f.other, f.actor) for f in by_kind["session"] if f.other}
-    sessions_of_pair: dict[tuple[str, str], list[Fact]] = defaultdict(list)
-    for f in by_kind["session"]:
-        sessions_of_pair[(str(f.other), f.actor)].append(f)
-
-    goals = _goals(by_kind, at)
-    overdue_owners = {owner for (owner, _), g in goals.items() if g["overdue"]}
-    mentees_out = [_mentee_truth(key, people[key], facts, by_kind, goals, pairs, cfg)
-                   for key in sorted(mentees)]
-    mentors_out = [_mentor_truth(key, people[key], by_kind, pairs, goals, cfg) for key in sorted(mentors)]
-
-    # Active: a session in (at - active_days, at]. At risk: no session, or the last one
-    # at least at_risk_days whole days before `at` (docs/profile/README.md, "Precisely").
-    recent = at - timedelta(days=cfg.active_days)
-    active_pairs = sorted(p for p in pairs if any(s.ts > recent for s in sessions_of_pair[p]))
-    overdue_count = {m["key"]: m["goals_overdue"] for m in mentees_out}
-    at_risk = []
-    for pair in sorted(pairs):
-        reasons = []
-        last = max((s.ts for s in sessions_of_pair[pair]), default=None)
-        if last is None or at - last >= timedelta(days=cfg.at_risk_days):
-            reasons.append("no_session")
-        if pair[1] in overdue_owners:
-            reasons.append("overdue_goal")
-        if reasons:
-            at_risk.append({"mentor": pair[0], "mentee": pair[1], "reasons": reasons,
-                            "last_session": _iso(last), "goals_overdue": overdue_count.get(pair[1], 0)})
-
-    days = (at - cfg.since).days
-    sessions = len(by_kind["session"])
-    met_days = sorted(g["days_to_goal"] for g in goals.values() if g["met"])
-    ratings = [f.rating for f in by_kind["feedback"] if f.rating is not None]
-    weekly = _weekly(facts, cfg)
-    tracking = {
-        "mentors": len(mentors),
-        "mentees": len(mentees),
-        "pairs": len(pairs),
-        "active_pairs": len(active_pairs),
-        "sessions": sessions,
-        "session_seconds": sum(f.seconds for f in by_kind["session"]),
-        "sessions_per_pair_per_month": (sessions / len(pairs) / (days / 30)) if pairs else None,
-        "goals_set": len(goals),
-        "goals_met": len(met_days),
-        "goal_attainment_rate": (len(met_days) / len(goals)) if goals else None,
-        "median_days_to_goal": statistics.median(met_days) if met_days else None,
-        "feedback_count": len(by_kind["feedback"]),
-        "mean_rating": statistics.fmean(ratings) if ratings else None,
-        "rating_trend": [{"week": w["week"], "mean_rating": w["mean_rating"], "ratings": w["feedback"]}
-                         for w in weekly if w["feedback"]],
-        "weekly": [{k: v for k, v in w.items() if k != "mean_rating"} for w in weekly],
-        "pairs_list": [{"mentor": m, "mentee": e} for m, e in sorted(pairs)],
-        "active_pairs_list": [{"mentor": m, "mentee": e} for m, e in active_pairs],
-        "pairs_at_risk": at_risk,
-    }
-    return {"id": program.id, "name": program.name, "kind": program.kind, "tracking": tracking,
-            "mentees": mentees_out, "mentors": mentors_out}
-
-
-def _goals(by_kind: dict[str, list[Fact]], at: datetime) -> dict[tuple[str, str], dict[str, Any]]:
-    """Goals by (owner, goal id): set (earliest), target date, met (earliest), overdue at `at`,
-    days to goal."""
-    goals: dict[tuple[str, str], dict[str, Any]] = {}
-    for f in sorted(by_kind["goal_set"], key=lambda f: f.ts):
-        goals.setdefault((f.actor, str(f.target)), {"set": f.ts, "target_date": f.target_date})
-    for f in sorted(by_kind["goal_met"], key=lambda f: f.ts):
-        goal = goals.get((f.actor, str(f.target)))
-        if goal is not None and "met_at" not in goal:
-            goal["met_at"] = f.ts
-    out = {}
-    for key, g in goals.items():
-        met = "met_at" in g
-        out[key] = {**g, "met": met, "open": not met,
-                    "overdue": not met and g["target_date"] is not None and g["target_date"] < at.date(),
-                    "days_to_goal": (g["met_at"] - g["set"]) / DAY if met else None}
-    return out
-
-
-def _mentee_truth(key: str, person: Person, facts: list[Fact], by_kind: dict[str, list[Fact]],
-                  goals: dict[tuple[str, str], dict[str, Any]], pairs: set[tuple[str, str]],
-                  cfg: SimulationConfig) -> dict[str, Any]:
-    at = cfg.at
-    sessions = [f for f in by_kind["session"] if f.actor == key]
-    videos = [f for f in by_kind["video"] if f.actor == key]
-    mine = {g: v for (owner, g), v in goals.items() if owner == key}
-    met = [v for v in mine.values() if v["met"]]
-    overdue = [v for v in mine.values() if v["overdue"]]
-    received = [f.rating for f in by_kind["feedback"] if f.other == key and f.rating is not None]
-    acted = [f.ts for f in facts if f.actor == key]
-    last_activity = max(acted) if acted else None
-    last_session = max(f.ts for f in sessions) if sessions else None
-    if last_activity is None or at - last_activity >= timedelta(days=cfg.inactive_days):
-        status = "inactive"
-    elif last_session is None or at - last_session >= timedelta(days=cfg.at_risk_days) or overdue:
-        status = "at_risk"
-    else:
-        status = "on_track"
-    return {
-        "key": key,
-        "name": person.name,
-        "agent": person.ifi(),
-        "mentors": sorted(m for m, e in pairs if e == key),
-        "sessions": len(sessions),
-        "session_seconds": sum(f.seconds for f in sessions),
-        "last_session": _iso(last_session),
-        "videos_started": len({f.target for f in videos}),
-        "videos_completed": len({f.target for f in videos if f.verb == COMPLETED}),
-        "watch_seconds": sum(f.seconds for f in videos if f.verb == TERMINATED),
-        "comments": sum(1 for f in by_kind["comment"] if f.actor == key),
-        "goals_set": len(mine),
-        "goals_met": len(met),
-        "goals_open": len(mine) - len(met),
-        "goals_overdue": len(overdue),
-        "mean_days_to_goal": statistics.fmean(v["days_to_goal"] for v in met) if met else None,
-        "feedback_given": sum(1 for f in by_kind["feedback"] if f.actor == key),
-        "feedback_received": len(received),
-        "mean_rating_received": statistics.fmean(received) if received else None,
-        "last_activity": _iso(last_activity),
-        "days_since_last_activity": (at - last_activity) // DAY if last_activity else None,
-        "status": status,
-    }
-
-
-def _mentor_truth(key: str, person: Person, by_kind: dict[str, list[Fact]], pairs: set[tuple[str, str]],
-                  goals: dict[tuple[str, str], dict[str, Any]], cfg: SimulationConfig) -> dict[str, Any]:
-    held = [f for f in by_kind["session"] if f.other == key]
-    comments = [f for f in by_kind["comment"] if f.actor == key]
-    received = [f.rating for f in by_kind["feedback"] if f.other == key and f.rating is not None]
-    mentees = sorted(e for m, e in pairs if m == key)
-    return {
-        "key": key,
-        "name": person.name,
-        "agent": person.ifi(),
-        "mentees": mentees,
-        "sessions_held": len(held),
-        "hours": sum(f.seconds for f in held) / 3600,
-        "comments": len(comments),
-        "replies": sum(1 for f in comments if f.reply),
-        "feedback_given": sum(1 for f in by_kind["feedback"] if f.actor == key),
-        "mentee_goals_met": sum(1 for (owner, _), g in goals.items() if owner in mentees and g["met"]),
-        "feedback_received": len(received),
-        "mean_rating_received": statistics.fmean(received) if received else None,
-    }
-
-
-def _weekly(facts: list[Fact], cfg: SimulationConfig) -> list[dict[str, Any]]:
-    """ISO weeks (`week`: their Monday, UTC) from the one holding `since` to the one before `at`."""
-    weeks: dict[date, dict[str, Any]] = {}
-    monday = _monday(cfg.since)
-    while monday < cfg.at:
-        iso = monday.date().isocalendar()
-        weeks[monday.date()] = {"week": monday.date().isoformat(), "iso_week": f"{iso.year}-W{iso.week:02d}",
-                                "sessions": 0, "video_statements": 0, "comments": 0, "feedback": 0,
-                                "goals_set": 0, "goals_met": 0, "ratings": []}
-        monday += WEEK
-    goal_sets = {(f.actor, f.target) for f in facts if f.kind == "goal_set"}
-    column = {"session": "sessions", "video": "video_statements", "comment": "comments",
-              "feedback": "feedback", "goal_set": "goals_set", "goal_met": "goals_met"}
-    for f in facts:
-        if f.kind not in column:
-            continue
-        if f.kind == "goal_met" and (f.actor, f.target) not in goal_sets:
-            continue
-        week = weeks[_monday(f.ts).date()]
-        week[column[f.kind]] += 1
-        if f.kind == "feedback" and f.rating is not None:
-            week["ratings"].append(f.rating)
-    out = []
-    for week in weeks.values():
-        ratings = week.pop("ratings")
-        week["mean_rating"] = statistics.fmean(ratings) if ratings else None
-        out.append(week)
-    return out
-
-
-# ---------------------------------------------------------------- posting
-
-
-Transport = Callable[[list[dict[str, Any]]], None]
-"""Posts one batch of statements; raises SimulationError when the LRS refuses it."""
-
-
-def batches(statements: Sequence[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(statements), size):
-        yield list(statements[start:start + size])
-
-
-def post_all(statements: Sequence[dict[str, Any]], transport: Transport, batch_size: int = 100,
-             progress: TextIO | None = None) -> float:
-    """Post every statement in order, batch by batch; the seconds it took."""
-    started = time.perf_counter()
-    done = 0
-    for batch in batches(statements, batch_size):
-        transport(batch)
-        done += len(batch)
-        if progress is not None and progress.isatty():
-            elapsed = time.perf_counter() - started
-            progress.write(f"\r{done}/{len(statements)} statements, {done / max(elapsed, 1e-9):.0f}/s")
-            progress.flush()
-    if progress is not None:
-        progress.write("\n")
-    return time.perf_counter() - started
-
-
-class HTTPTransport:
-    """POSTs batches to `<url>/statements` over one kept-alive connection, Basic auth, xAPI 1.0.3."""
-
-    def __init__(self, url: str, key: str, secret: str, timeout: float = 60.0) -> None:
-        parsed = urlparse(url.rstrip("/"))
-        if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise SimulationError(f"--url must be an http(s) URL, got {url!r}")
-        self.scheme, self.host, self.port = parsed.scheme, parsed.hostname, parsed.port
-        self.path = parsed.path + "/statements"
-        self.timeout = timeout
-        token = base64.b64encode(f"{key}:{secret}".encode()).decode()
-        self.headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json",
-                        "X-Experience-API-Version": "1.0.3"}
-        self._connection: http.client.HTTPConnection | None = None
-
-    def _connect(self) -> http.client.HTTPConnection:
-        if self._connection is None:
-            cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
-            self._connection = cls(self.host, self.port, timeout=self.timeout)
-        return self._connection
-
-    def __call__(self, batch: list[dict[str, Any]]) -> None:
-        body = json.dumps(batch, ensure_ascii=False).encode()
-        for attempt in (1, 2):  # one retry on a dropped keep-alive connection
-            connection = self._connect()
-            try:
-                connection.request("POST", self.path, body=body, headers=self.headers)
-                response = connection.getresponse()
-                text = response.read().decode(errors="replace")
-            except (ConnectionError, http.client.HTTPException, OSError) as exc:
-                self.close()
-                if attempt == 2:
-                    raise SimulationError(f"POST {self.path}: {exc}") from None
-                continue
-            if response.status != 200:
-                raise SimulationError(f"POST {self.path}: {response.status} {text[:2000]}")
-            return
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
-
-
-# ---------------------------------------------------------------- command line
-
-
-def add_arguments(parser: Any) -> None:
-    """The `lrs simulate` options (the parser is built in lrs/cli.py)."""
-    parser.add_argument("--programs", type=int, default=3, help="programs (default: %(default)s)")
-    parser.add_argument("--mentors", type=int, default=40, help="mentors, shared out (default: %(default)s)")
-    parser.add_argument("--mentees", type=int, default=120, help="mentees, shared out (default: %(default)s)")
-    parser.add_argument("--weeks", type=int, default=12, help="weeks of history (default: %(default)s)")
-    parser.add_argument("--url", default="http://127.0.0.1:8000/xapi",
-                        help="the LRS's xAPI endpoint (default: %(default)s)")
-    parser.add_argument("--key", required=True, help="a credential with statements/write")
-    parser.add_argument("--secret", required=True)
-    parser.add_argument("--seed", type=int, default=42,
-                        help="the same seed and --end give the same statements (default: %(default)s)")
-    parser.add_argument("--end", type=date.fromisoformat, default=None,
-                        help="last day of the history, YYYY-MM-DD (default: today, UTC); the figures "
-                        "are for the end of that day")
-    parser.add_argument("--batch", type=int, default=100, help="statements per POST (default: %(default)s)")
-    parser.add_argument("--truth", type=Path, default=None,
-                        help="write the figures the views must show (the ground truth) here, as JSON")
-
-
-def config_from(args: Any, settings: Any) -> SimulationConfig:
-    """The simulation asked for on the command line, with the profile base and thresholds configured."""
-    return SimulationConfig(
-        end=args.end or datetime.now(UTC).date(),
-        programs=args.programs, mentors=args.mentors, mentees=args.mentees, weeks=args.weeks,
-        seed=args.seed, profile_base=settings.profile_base,
-        inactive_days=settings.inactive_days, at_risk_days=settings.at_risk_days,
-        active_days=settings.active_days,
-    )
-
-
-def run(args: Any, settings: Any, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """`lrs simulate`: generate, write the truth, post, report the rate."""
-    out = sys.stdout if out is None else out
-    err = sys.stderr if err is None else err
-    if args.batch < 1:
-        err.write("lrs: --batch must be at least 1\n")
-        return 2
-    try:
-        config = config_from(args, settings)
-        sim = simulate(config)
-    except SimulationError as exc:
-        err.write(f"lrs: {exc}\n")
-        return 2
-    truth = sim.truth()
-    if args.truth is not None:
-        args.truth.write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n")
-    out.write(f"{len(sim.statements)} statements for {config.programs} programs, {config.weeks} weeks "
-              f"ending {config.end.isoformat()} (at = {truth['at']}), seed {config.seed}\n")
-    transport = HTTPTransport(args.url, args.key, args.secret)
-    try:
-        seconds = post_all(sim.statements, transport, args.batch, progress=err)
-    except SimulationError as exc:
-        err.write(f"lrs: {exc}\n")
-        return 1
-    finally:
-        transport.close()
-    rate = len(sim.statements) / seconds if seconds > 0 else float("inf")
-    out.write(f"posted {len(sim.statements)} statements in {math.ceil(len(sim.statements) / args.batch)} "
-              f"batches of {args.batch} in {seconds:.2f} s: {rate:.0f} statements/s\n")
-    for program in truth["programs"]:
-        t = program["tracking"]
-        out.write(f"  {program['name']} <{program['id']}>: {t['mentors']} mentors, {t['mentees']} mentees, "
-                  f"{t['pairs']} pairs, {t['sessions']} sessions, {len(t['pairs_at_risk'])} pairs at risk\n")
-    if args.truth is not None:
-        out.write(f"ground truth written to {args.truth}\n")
-    return 0
-
-
-# ---------------------------------------------------------------- formats
-
-
-def _timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else _timestamp(moment)
-
-
-def _duration(seconds: float) -> str:
-    """ISO 8601 duration, hours/minutes/seconds, tenths of a second kept."""
-    tenths = round(seconds * 10)
-    hours, rest = divmod(tenths, 36000)
-    minutes, rest = divmod(rest, 600)
-    whole, tenth = divmod(rest, 10)
-    text = "PT"
-    if hours:
-        text += f"{hours}H"
-    if minutes:
-        text += f"{minutes}M"
-    if whole or tenth or text == "PT":
-        text += f"{whole}.{tenth}S" if tenth else f"{whole}S"
-    return text
-
-
-def _monday(moment: datetime) -> datetime:
-    """00:00 UTC of the Monday of `moment`'s ISO week."""
-    day = moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return day - timedelta(days=day.weekday())
 
 
 def _split(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
-
