@@ -8,7 +8,8 @@ of the two arrived first, so the view as of position P is the rows with
 time: every figure depends on the date range, the reference instant and the
 position asked for. The figures are computed from a few grouped reads per
 program (`read_program`), in `mentee_progress`, `mentor_contribution` and
-`program_tracking`.
+`program_tracking`; the texts of comments and feedback are read in
+`mentoring_texts`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ _FACT_COLUMNS = (
     ("seconds", "float8"),
     ("value", "float8"),
     ("detail", "text"),
+    ("text", "text"),
 )
 NONE = ""
 """How ``other`` and ``object`` say "none": they are key columns, never NULL."""
@@ -80,7 +82,7 @@ class MentoringView:
                 facts.append([
                     position, seq, statement_id, None, fact.program, int(fact.kind), fact.actor,
                     fact.other or NONE, fact.object or NONE, fact.timestamp_us, fact.seconds,
-                    fact.value, fact.detail,
+                    fact.value, fact.detail, fact.text,
                 ])
             for key_name in reading.names:
                 first, _ = names.get(key_name, (position, position))

@@ -38,6 +38,10 @@ VIDEO_PROGRESS = "https://w3id.org/xapi/video/extensions/progress"
 
 ROLES = ("mentor", "mentee")
 
+TEXT_LIMIT = 2000
+"""Most characters of a comment's or feedback's text (``result.response``) the views
+keep: enough to read, bounded whatever a client posts; longer texts are cut."""
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -160,6 +164,12 @@ class Fact:
     seconds: float | None = None
     value: float | None = None
     detail: str | None = None
+    text: str | None = None
+    """A comment's or feedback's ``result.response``, cut to `TEXT_LIMIT` characters."""
+
+
+TEXT_KINDS = (Kind.COMMENT, Kind.REPLY, Kind.FEEDBACK)
+"""Kinds whose fact keeps the statement's text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,14 +221,16 @@ def read_statement(statement: Mapping[str, Any], vocabulary: Vocabulary) -> Read
     facts: list[Fact] = []
     named: dict[str, str] = {}
     _name(named, actor_key, actor)
+    response = _response(statement.get("result"))
     for shape in shapes:
         kind, other, other_agent, target, seconds, value, detail, only = shape
         if other is not None:
             _name(named, other, other_agent)
+        text = response if kind in TEXT_KINDS else None
         for program, _ in programs:
             if only is not None and program != only:
                 continue
-            facts.append(Fact(program, kind, actor_key, ts, other, target, seconds, value, detail))
+            facts.append(Fact(program, kind, actor_key, ts, other, target, seconds, value, detail, text))
     return Reading(tuple(facts), tuple(named.items()), tuple(programs))
 
 
@@ -315,6 +327,14 @@ def _display(names: Any) -> str | None:
 def _name(named: dict[str, str], key: str, agent: Any) -> None:
     if isinstance(agent, Mapping) and isinstance(agent.get("name"), str) and agent["name"]:
         named.setdefault(key, agent["name"])
+
+
+def _response(result: Any) -> str | None:
+    """``result.response`` (Data 2.4.5), cut to `TEXT_LIMIT`; None when absent or empty."""
+    response = _get(result, "response")
+    if not isinstance(response, str) or not response:
+        return None
+    return response[:TEXT_LIMIT]
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

@@ -125,6 +125,7 @@ def comment(
     about: str = "https://lrs.example.org/videos/listening",
     reply_to: str | None = None,
     mentions: list[dict[str, Any]] | None = None,
+    text: str | None = "Useful, thanks.",
     **kw: Any,
 ) -> dict[str, Any]:
     context: dict[str, Any] = {}
@@ -134,7 +135,7 @@ def comment(
         context["extensions"] = {f"{BASE}/extensions/mentions": mentions}
     return _statement(
         author, ADL + "commented", {"objectType": "Activity", "id": about}, timestamp,
-        context=context, result={"response": "Useful, thanks."}, **kw,
+        context=context, result={"response": text} if text is not None else None, **kw,
     )
 
 
@@ -161,14 +162,15 @@ def feedback(
     timestamp: str,
     rating: float | None = 4,
     about: str = "https://lrs.example.org/sessions/s1",
+    text: str | None = "Clear and kind.",
     **kw: Any,
 ) -> dict[str, Any]:
     context = {"extensions": {f"{BASE}/extensions/recipient": recipient}} if recipient is not None else {}
-    result: dict[str, Any] = {"response": "Clear and kind."}
+    result: dict[str, Any] = {"response": text} if text is not None else {}
     if rating is not None:
         result["score"] = {"raw": rating, "min": 1, "max": 5}
     return _statement(giver, f"{BASE}/verbs/gave-feedback", {"objectType": "Activity", "id": about}, timestamp,
-                      context=context, result=result, **kw)
+                      context=context, result=result or None, **kw)
 
 
 def voiding(target_id: str, timestamp: str = "2026-03-01T00:00:00Z") -> dict[str, Any]:
