@@ -14,6 +14,8 @@ raises the LRS's own 401/403 (answered by the error handlers the root adds).
 | ``/coordinator/program/weekly`` | the weekly activity series |
 | ``/coordinator/program/pairs-at-risk`` | the pairs at risk, with their reasons |
 | ``/coordinator/mentee?program=IRI&agent=JSON`` / ``mentor`` | one mentee / mentor |
+| ``/coordinator/feedback/received`` / ``given`` | the feedback an Agent received / gave, with texts |
+| ``/coordinator/comments`` | the comments and replies an Agent posted, with texts |
 | ``/coordinator/openapi.json`` | the OpenAPI document of all of these |
 
 Every figure endpoint takes ``since``/``until`` (a range of statement
@@ -35,12 +37,13 @@ from flask import Blueprint, Response, request
 from marshmallow import Schema
 
 from projections import coordinator_schemas as schemas
-from projections import mentoring
+from projections import mentoring, mentoring_texts
 from projections.coordinator_params import PAGING, WINDOW, BadParameters, Query, parse
 from projections.mentee_progress import MenteeProgress, mentee_progress
 from projections.mentor_contribution import MentorContribution, mentor_contribution
 from projections.mentoring import Window
-from projections.mentoring_profile import agent_from_key
+from projections.mentoring_profile import Kind, agent_from_key
+from projections.mentoring_texts import Said
 from projections.program_tracking import (
     PairAtRisk,
     ProgramSummary,
@@ -176,6 +179,38 @@ def blueprint(
             body = {**scope.echo(cur), **_mentor(found[0], names)}
         return _answer(schemas.MentorSchema(), body, None)
 
+    @bp.get("/feedback/received")
+    def feedback_received() -> Response:
+        return feedback("received")
+
+    @bp.get("/feedback/given")
+    def feedback_given() -> Response:
+        return feedback("given")
+
+    def feedback(direction: mentoring_texts.Direction) -> Response:
+        query = _query(allowed=("program", "agent", *WINDOW, "limit"), required=("program", "agent"))
+        assert query.agent is not None
+        with database.read() as cur:
+            scope = _scope(cur, query, clock)
+            found = mentoring_texts.feedback(
+                cur, scope.window.at(scope.at_us), query.agent, direction, query.limit)
+            names = _names(cur, scope, _said_agents(query.agent, found))
+            body = {**scope.echo(cur), "agent": _agent(query.agent, names),
+                    "feedback": [_said(s, names) for s in found]}
+        return _answer(schemas.FeedbackListSchema(), body, "feedback")
+
+    @bp.get("/comments")
+    def comments() -> Response:
+        query = _query(allowed=("program", "agent", *WINDOW, "limit"), required=("program", "agent"))
+        assert query.agent is not None
+        with database.read() as cur:
+            scope = _scope(cur, query, clock)
+            found = mentoring_texts.comments(cur, scope.window.at(scope.at_us), query.agent, query.limit)
+            names = _names(cur, scope, _said_agents(query.agent, found))
+            body = {**scope.echo(cur), "agent": _agent(query.agent, names),
+                    "comments": [_said(s, names) for s in found]}
+        return _answer(schemas.CommentListSchema(), body, "comments")
+
     return bp
 
 
@@ -308,6 +343,26 @@ def _pair(p: PairAtRisk, names: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+_SAID_KINDS = {Kind.COMMENT: "comment", Kind.REPLY: "reply", Kind.FEEDBACK: "feedback"}
+
+
+def _said_agents(agent: str, found: Iterable[Said]) -> list[str]:
+    return [agent, *(k for s in found for k in (s.actor, s.other) if k is not None)]
+
+
+def _said(s: Said, names: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "statement": s.statement_id,
+        "kind": _SAID_KINDS[s.kind],
+        "timestamp": _time(s.timestamp_us),
+        "actor": _agent(s.actor, names),
+        "recipient": None if s.other is None else _agent(s.other, names),
+        "about": s.object,
+        "rating": s.rating,
+        "text": s.text,
+    }
+
+
 def _week(w: Week) -> dict[str, Any]:
     return {
         "week": w.week, "sessions": w.sessions, "video_statements": w.video_statements,
@@ -362,7 +417,7 @@ def _answer(schema: Schema, body: dict[str, Any], rows: str | None, more: str = 
 def _csv(rows: list[dict[str, Any]]) -> str:
     """One line per row; an Agent is its identifier key plus a ``_name`` column, lists
     are joined with ``; ``, nested tables (trend, pairs at risk) are left to their own
-    endpoints."""
+    endpoints; text that starts like a formula is prefixed with ``'`` (`_cell`)."""
     flat = [_flatten(row) for row in rows]
     columns: list[str] = []
     for row in flat:
@@ -387,4 +442,15 @@ def _flatten(row: Mapping[str, Any]) -> dict[str, Any]:
                 flat[name] = "; ".join(str(v) for v in value)
         elif not isinstance(value, Mapping):
             flat[name] = "" if value is None else value
-    return flat
+    return {name: _cell(value) for name, value in flat.items()}
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's
+    advice against CSV injection); numbers are written as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -161,6 +161,33 @@ class PairsAtRiskSchema(WindowSchema):
     pairs_at_risk = fields.List(fields.Nested(PairAtRiskSchema), required=True)
 
 
+class SaidSchema(Schema):
+    """One comment, reply or feedback, with its text."""
+
+    statement = fields.String(required=True, metadata={"description": "the statement's id"})
+    kind = fields.String(required=True, metadata={"enum": ["comment", "reply", "feedback"]})
+    timestamp = fields.String(required=True, metadata={"description": _TIME})
+    actor = fields.Nested(AgentSchema, required=True, metadata={"description": "who said it"})
+    recipient = fields.Nested(AgentSchema, allow_none=True,
+                              metadata={"description": "the feedback's recipient (null: none named, or a comment)"})
+    about = fields.String(allow_none=True, metadata={"description": "the Activity it is about"})
+    rating = fields.Float(allow_none=True, metadata={"description": "the feedback's rating, 1 to 5"})
+    text = fields.String(allow_none=True, metadata={
+        "description": "result.response, at most 2000 characters (longer texts are cut); untrusted text"})
+
+
+class FeedbackListSchema(WindowSchema):
+    program = fields.Nested(ProgramSchema, required=True)
+    agent = fields.Nested(AgentSchema, required=True)
+    feedback = fields.List(fields.Nested(SaidSchema), required=True, metadata={"description": "newest first"})
+
+
+class CommentListSchema(WindowSchema):
+    program = fields.Nested(ProgramSchema, required=True)
+    agent = fields.Nested(AgentSchema, required=True)
+    comments = fields.List(fields.Nested(SaidSchema), required=True, metadata={"description": "newest first"})
+
+
 class FieldErrorSchema(Schema):
     path = fields.String(required=True)
     rule = fields.String(required=True)
@@ -188,7 +215,7 @@ _PARAMETERS: dict[str, dict[str, Any]] = {
            "schema": {"type": "string"}},
     "as_of": {"description": "read the view as it stood at this log position, or at the last position "
                              "stored at or before this RFC 3339 time", "schema": {"type": "string"}},
-    "limit": {"description": "most items per page",
+    "limit": {"description": "most items per page (of texts: the newest)",
               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
     "after": {"description": "cursor: give the more link instead of setting it", "schema": {"type": "string"}},
 }
@@ -211,6 +238,12 @@ ENDPOINTS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = 
      ("program", "agent", "since", "until", "at", "as_of"), ("program", "agent")),
     ("/coordinator/mentor", "One mentor's contribution in a program", "MentorSchema",
      ("program", "agent", "since", "until", "at", "as_of"), ("program", "agent")),
+    ("/coordinator/feedback/received", "The feedback an Agent received in a program, with its texts",
+     "FeedbackListSchema", ("program", "agent", "since", "until", "at", "as_of", "limit"), ("program", "agent")),
+    ("/coordinator/feedback/given", "The feedback an Agent gave in a program, with its texts",
+     "FeedbackListSchema", ("program", "agent", "since", "until", "at", "as_of", "limit"), ("program", "agent")),
+    ("/coordinator/comments", "The comments and replies an Agent posted in a program, with their texts",
+     "CommentListSchema", ("program", "agent", "since", "until", "at", "as_of", "limit"), ("program", "agent")),
 )
 
 SCHEMAS: dict[str, type[Schema]] = {
@@ -218,7 +251,8 @@ SCHEMAS: dict[str, type[Schema]] = {
     for cls in (
         AgentSchema, ProgramSchema, ProgramListSchema, MenteeProgressSchema, MentorContributionSchema,
         WeekRatingSchema, PairAtRiskSchema, WeekSchema, ProgramSummarySchema, MenteeSchema, MentorSchema,
-        MenteeListSchema, MentorListSchema, WeeklySeriesSchema, PairsAtRiskSchema, ErrorSchema,
+        MenteeListSchema, MentorListSchema, WeeklySeriesSchema, PairsAtRiskSchema, SaidSchema,
+        FeedbackListSchema, CommentListSchema, ErrorSchema,
     )
 }
 

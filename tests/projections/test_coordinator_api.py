@@ -207,6 +207,97 @@ def test_as_of_before_any_statement_knows_no_program(coordinator: Any) -> None:
     assert get(coordinator, "/program", program=PROGRAM, as_of=0).status_code == 404
 
 
+# --- texts: feedback and comments (issue 10, items 2 and 5) ---------------------------
+
+
+def test_feedback_received_with_giver_subject_rating_and_text(coordinator: Any) -> None:
+    """The feedback a mentee received: from whom, about what, the rating, the text and when."""
+    body = get(coordinator, "/feedback/received", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
+    assert body["agent"]["name"] == "Ada Mentee" and body["program"]["id"] == PROGRAM
+    (said,) = body["feedback"]
+    assert (said["kind"], said["actor"]["name"], said["recipient"]["name"], said["about"], said["rating"],
+            said["text"], said["timestamp"]) == (
+        "feedback", "Grace Mentor", "Ada Mentee", "https://lrs.example.org/sessions/s1", 3.0,
+        "Clear and kind.", "2026-01-12T12:00:00.000Z")
+
+
+def test_feedback_given_newest_first(coordinator: Any) -> None:
+    """The feedback an Agent gave, newest first."""
+    body = get(coordinator, "/feedback/given", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
+    assert [(s["rating"], s["recipient"]["name"]) for s in body["feedback"]] == [
+        (4.0, "Grace Mentor"), (5.0, "Grace Mentor")]
+
+
+def test_feedback_limit_and_reference_instant(coordinator: Any) -> None:
+    """limit keeps the newest; statements timestamped after ``at`` are not shown yet."""
+    limited = get(coordinator, "/feedback/given", program=PROGRAM, agent=agent_param(f.ADA), at=AT, limit=1).json
+    assert [s["rating"] for s in limited["feedback"]] == [4.0]
+    earlier = get(coordinator, "/feedback/given", program=PROGRAM, agent=agent_param(f.ADA),
+                  at="2026-02-01T00:00:00Z").json
+    assert [s["rating"] for s in earlier["feedback"]] == [5.0]
+
+
+def test_comments_and_replies_with_texts(coordinator: Any) -> None:
+    """The comments and replies an Agent posted, newest first, with their texts."""
+    body = get(coordinator, "/comments", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
+    assert [(s["kind"], s["text"], s["recipient"]) for s in body["comments"]] == [
+        ("reply", "Useful, thanks.", None), ("comment", "Useful, thanks.", None)]
+
+
+def test_texts_of_a_voided_comment_are_gone(client: Any, coordinator: Any, project: Any) -> None:
+    """A voided comment's text is no longer answered (Data 2.3.2)."""
+    said = f.comment(f.ADA, "2026-02-21T10:00:00Z", text="take this back")
+    post(client, said)
+    project()
+    before = get(coordinator, "/comments", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
+    post(client, f.voiding(said["id"]))
+    project()
+    after = get(coordinator, "/comments", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
+    assert [s["text"] for s in before["comments"]] == ["take this back", "Useful, thanks.", "Useful, thanks."]
+    assert [s["text"] for s in after["comments"]] == ["Useful, thanks.", "Useful, thanks."]
+
+
+def test_texts_as_of_a_position(client: Any, coordinator: Any, app: Any, project: Any) -> None:
+    """as_of: the texts as the view stood at a log position."""
+    with app.extensions["lrs"].store.db.read() as cur:
+        head = cur.execute("SELECT MAX(position) AS p FROM xapi_statement").fetchone()["p"]
+    said = f.comment(f.ADA, "2026-02-21T10:00:00Z", text="later")
+    post(client, said, f.voiding(said["id"], "2026-02-22T00:00:00Z"))
+    post(client, f.comment(f.ADA, "2026-02-22T10:00:00Z", text="kept"))
+    project()
+    now = get(coordinator, "/comments", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
+    then = get(coordinator, "/comments", program=PROGRAM, agent=agent_param(f.ADA), at=AT, as_of=head).json
+    assert [s["text"] for s in now["comments"]][:2] == ["kept", "Useful, thanks."]
+    assert (len(now["comments"]), len(then["comments"])) == (3, 2)
+
+
+def test_feedback_as_csv_with_texts(coordinator: Any) -> None:
+    """Accept: text/csv: one row a piece of feedback, the text in its own column."""
+    response = coordinator.get("/coordinator/feedback/received", headers={"Accept": "text/csv"},
+                               query_string={"program": PROGRAM, "agent": agent_param(f.ADA), "at": AT})
+    (row,) = csv_rows(response)
+    assert (row["actor"], row["actor_name"], row["recipient_name"], row["rating"], row["text"]) == (
+        f.key(f.GRACE), "Grace Mentor", "Ada Mentee", "3.0", "Clear and kind.")
+
+
+def test_comments_csv_defuses_formulas(client: Any, coordinator: Any, project: Any) -> None:
+    """A text a spreadsheet would run as a formula is prefixed with an apostrophe (CSV injection)."""
+    post(client, f.comment(f.ADA, "2026-02-21T10:00:00Z", text='=HYPERLINK("http://evil.example")'))
+    project()
+    response = coordinator.get("/coordinator/comments", headers={"Accept": "text/csv"},
+                               query_string={"program": PROGRAM, "agent": agent_param(f.ADA), "at": AT})
+    rows = csv_rows(response)
+    assert rows[0]["text"] == '\'=HYPERLINK("http://evil.example")'
+    assert [r["kind"] for r in rows] == ["comment", "reply", "comment"]
+
+
+def test_texts_of_an_unknown_program_are_404(coordinator: Any) -> None:
+    """No profile statement names the program: 404."""
+    response = get(coordinator, "/comments", program="https://lrs.example.org/programs/none",
+                   agent=agent_param(f.ADA))
+    assert response.status_code == 404
+
+
 # --- errors and access ----------------------------------------------------------------
 
 
@@ -224,6 +315,9 @@ def test_as_of_before_any_statement_knows_no_program(coordinator: Any) -> None:
     ("/mentee", {"program": PROGRAM, "agent": "{not json"}, "agent"),
     ("/mentor", {"program": PROGRAM, "agent": '{"mbox": "ada@example.org"}'}, "agent.mbox"),
     ("/programs", {"program": PROGRAM}, "program"),
+    ("/feedback/received", {"program": PROGRAM}, "agent"),
+    ("/feedback/given", {"program": PROGRAM, "agent": agent_param(f.ADA), "limit": "0"}, "limit"),
+    ("/comments", {"program": PROGRAM, "agent": agent_param(f.ADA), "after": "x"}, "after"),
 ])
 def test_bad_parameters_are_400_with_the_json_error_body(
     coordinator: Any, path: str, params: dict[str, str], path_in_error: str
@@ -266,8 +360,14 @@ def test_openapi_document_describes_every_endpoint(coordinator: Any) -> None:
         "/coordinator/programs", "/coordinator/program", "/coordinator/program/mentees",
         "/coordinator/program/mentors", "/coordinator/program/weekly", "/coordinator/program/pairs-at-risk",
         "/coordinator/mentee", "/coordinator/mentor",
+        "/coordinator/feedback/received", "/coordinator/feedback/given", "/coordinator/comments",
     }
     mentee = get(coordinator, "/mentee", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
     assert set(mentee) == set(document["components"]["schemas"]["Mentee"]["properties"])
     summary = get(coordinator, "/program", program=PROGRAM, at=AT).json
     assert set(summary) == set(document["components"]["schemas"]["ProgramSummary"]["properties"])
+    feedback = get(coordinator, "/feedback/received", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
+    assert set(feedback) == set(document["components"]["schemas"]["FeedbackList"]["properties"])
+    assert set(feedback["feedback"][0]) == set(document["components"]["schemas"]["Said"]["properties"])
+    comments = get(coordinator, "/comments", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
+    assert set(comments) == set(document["components"]["schemas"]["CommentList"]["properties"])
