@@ -5,8 +5,10 @@ coordinator API uses (`program_tracking.program_summary` and `weekly_series`,
 `mentee_progress.mentee_progress`, `mentor_contribution.mentor_contribution`),
 so the dashboard and the API cannot disagree. What the API does not give (one
 person's weekly series, the list of their goals and of the feedback about
-them) is read here from the same view rows, through the same `Window`, so the
-date range and voiding apply exactly as they do to every other figure.
+them, with its texts) is read here from the same view rows, through the same
+`Window`, so the date range and voiding apply exactly as they do to every
+other figure. A mentee's comments come from `mentoring_texts.comments`, as in
+the API.
 
 Instants become text here (``YYYY-MM-DD``, UTC); templates only display.
 """
@@ -17,7 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from projections import mentoring
+from projections import mentoring, mentoring_texts
 from projections.dashboard.dates import DateRange
 from projections.mentee_progress import MenteeProgress, mentee_progress
 from projections.mentor_contribution import mentor_contribution
@@ -26,6 +28,9 @@ from projections.mentoring_profile import COMMENT_KINDS, VIDEO_KINDS, Kind
 from projections.program_tracking import program_summary, weekly_series
 from projections.registry import ViewSettings
 from projections.sql import Cursor, Database
+
+RECENT_COMMENTS = 100
+"""How many of a mentee's newest comments their page lists."""
 
 ACTIVITY_SERIES = (
     ("sessions", "sessions"),
@@ -166,6 +171,7 @@ class Reader:
             progress = found[0]
             facts = read_program(cur, scope.at(at_us))
             rows = _person_rows(cur, scope.at(at_us), agent)
+            said = mentoring_texts.comments(cur, scope.at(at_us), agent, RECENT_COMMENTS)
             names = mentoring.names(cur, {agent, *progress.mentors, *(r["actor"] for r in rows)}, as_of)
             program_name = mentoring.program_name(cur, program) or program
         today = day(at_us) or ""
@@ -203,6 +209,11 @@ class Reader:
             "goals": goals,
             "weekly": weekly,
             "feedback": _feedback(received, "actor", names),
+            "comments": [
+                {"when": day(c.timestamp_us), "kind": "reply" if c.kind == Kind.REPLY else "comment",
+                 "about": c.object or "", "text": c.text or ""}
+                for c in said
+            ],
         }
 
     def mentor(self, program: str, agent: str, date_range: DateRange,
@@ -217,7 +228,7 @@ class Reader:
             progress = {p.mentee: p for p in mentee_progress(cur, scope, at_us=at_us, settings=self.settings)}
             facts = read_program(cur, scope.at(at_us))
             rows = _person_rows(cur, scope.at(at_us), agent)
-            others = {r["other"] for r in rows if r["other"]}
+            others = {k for r in rows for k in (r["actor"], r["other"]) if k}
             names = mentoring.names(cur, {agent, *contribution.mentees, *others}, as_of)
             program_name = mentoring.program_name(cur, program) or program
         sessions = _pair_sessions(facts)
@@ -240,6 +251,7 @@ class Reader:
         for w in weekly:
             w["hours"] = round(hours.get(w["week"], 0.0), 2)
         given = [r for r in rows if r["kind"] == Kind.FEEDBACK and r["actor"] == agent]
+        received = [r for r in rows if r["kind"] == Kind.FEEDBACK and r["other"] == agent]
         return {
             **_person(program, program_name, agent, names),
             "contribution": contribution,
@@ -256,6 +268,7 @@ class Reader:
             "mentees": sorted(mentees, key=lambda m: (_RANK.get(m["status"], 9), m["name"].casefold())),
             "weekly": weekly,
             "feedback": _feedback(given, "other", names),
+            "feedback_received": _feedback(received, "actor", names),
         }
 
 
@@ -282,7 +295,7 @@ def _person_rows(cur: Cursor, scope: Window, agent: str) -> list[dict[str, Any]]
     """Every fact of the window where the Agent is the actor or the other party."""
     where, params = scope.where()
     rows = cur.execute(
-        "SELECT kind, actor, other, object, ts_us, seconds, value FROM mentoring_fact"
+        "SELECT kind, actor, other, object, ts_us, seconds, value, text FROM mentoring_fact"
         f" WHERE {where} AND (actor = ? OR other = ?) AND kind <> ? ORDER BY ts_us, position",
         [*params, agent, agent, int(Kind.MENTION)],
     ).fetchall()
@@ -329,6 +342,7 @@ def _feedback(rows: list[dict[str, Any]], person: str, names: dict[str, str]) ->
             "person_name": names.get(r[person], r[person]) if r[person] else "",
             "about": r["object"],
             "rating": r["value"],
+            "text": r["text"] or "",
         }
         for r in reversed(rows)
     ]

@@ -235,6 +235,11 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             return _weekly_csv(slug, "mentee", found["weekly"])
         if table == "feedback":
             return _feedback_csv(slug, "from", found["feedback"])
+        if table == "comments":
+            return csv_response(
+                f"{slug}-comments.csv", ["when", "kind", "about", "text"],
+                ([c["when"], c["kind"], c["about"], c["text"]] for c in found["comments"]),
+            )
         abort(404, description="no such table")
 
     @bp.route("/mentor")
@@ -256,6 +261,8 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             return _weekly_csv(slug, "mentor", found["weekly"])
         if table == "feedback":
             return _feedback_csv(slug, "to", found["feedback"])
+        if table == "feedback-received":
+            return _feedback_csv(slug, "from", found["feedback_received"], "feedback-received")
         abort(404, description="no such table")
 
     def _person_crumbs(found: dict[str, Any], date_range: DateRange) -> list[tuple[str, str | None]]:
@@ -324,11 +331,11 @@ def _weekly_csv(slug: str, kind: str, weekly: list[dict[str, Any]]) -> Response:
     return csv_response(f"{slug}-weekly.csv", keys, ([w[k] for k in keys] for w in weekly))
 
 
-def _feedback_csv(slug: str, counterpart: str, feedback: list[dict[str, Any]]) -> Response:
-    """Feedback received (`counterpart` "from") or given ("to"), one row a piece."""
+def _feedback_csv(slug: str, counterpart: str, feedback: list[dict[str, Any]], name: str = "feedback") -> Response:
+    """Feedback received (`counterpart` "from") or given ("to"), one row a piece, with its text."""
     return csv_response(
-        f"{slug}-feedback.csv", ["when", counterpart, f"{counterpart}_name", "about", "rating"],
-        ([f["when"], f["person"], f["person_name"], f["about"], f["rating"]] for f in feedback),
+        f"{slug}-{name}.csv", ["when", counterpart, f"{counterpart}_name", "about", "rating", "text"],
+        ([f["when"], f["person"], f["person_name"], f["about"], f["rating"], f["text"]] for f in feedback),
     )
 
 

@@ -211,8 +211,9 @@ def test_a_programs_figures_equal_the_coordinator_apis(page: Any, server: Server
 
 
 def test_hostile_names_are_rendered_as_text_and_never_run(page: Any, server: Server) -> None:
-    """Issue 10, item 5: `<script>` and `"><img onerror=…>` in agent names, activity names
-    and comment texts show as text; nothing they carry runs."""
+    """Issue 10, item 5: `<script>` and `"><img onerror=…>` in agent names, activity names,
+    comment and feedback texts show as text on the mentee's and mentor's pages; nothing
+    they carry runs."""
     import uuid
 
     from tests.dashboard import statements as s
@@ -227,6 +228,7 @@ def test_hostile_names_are_rendered_as_text_and_never_run(page: Any, server: Ser
         s.session(mentee, mentor, s.ago(4), program, name=f"Session {img}"),
         s.comment(mentee, f"Comment {script}{img}", s.ago(3), program, about_name=f"Video {script}"),
         s.feedback(mentor, mentee, 5, f"Feedback {img}", s.ago(2), program),
+        s.feedback(mentee, mentor, 4, f"Thanks {script}", s.ago(1), program),
     ])
     signed_in(page, server)
     server.wait_for_views(server.signed_in_session())
@@ -239,8 +241,15 @@ def test_hostile_names_are_rendered_as_text_and_never_run(page: Any, server: Ser
     assert row.locator('td[data-label="Mentee"]').inner_text() == f"Mentee {script}"
     row.locator('td[data-label="Mentee"] a').click()
     assert page.locator("h1").inner_text().startswith(f"Mentee {script}")
+    # The texts people wrote (result.response): the mentee's comment and feedback received.
+    assert page.locator('#comments td[data-label="Text"]').all_inner_texts() == [f"Comment {script}{img}"]
+    assert page.locator('#feedback td[data-label="Text"]').all_inner_texts() == [f"Feedback {img}"]
+    assert page.locator("img").count() == 0 and page.locator("main script").count() == 0
     page.locator("#mentee-summary a").first.click()  # the mentor
     page.wait_for_url(re.compile(r"/dashboard/mentor\?"))
     assert page.locator("h1").inner_text().startswith(f"Mentor {img}")
+    # The mentor's feedback given and received, with their texts.
+    assert page.locator('#feedback td[data-label="Text"]').all_inner_texts() == [f"Feedback {img}"]
+    assert page.locator('#feedback-received td[data-label="Text"]').all_inner_texts() == [f"Thanks {script}"]
     assert page.locator("img").count() == 0 and page.locator("main script").count() == 0
     assert page.evaluate("window.__pwned") is None

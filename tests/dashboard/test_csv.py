@@ -45,7 +45,7 @@ def test_mentee_csvs(coordinator: Browser, program: Program) -> None:
     assert (goal["goal"], goal["state"], goal["target_date"]) == (
         "https://academy.example.com/goals/late", "overdue", "2020-01-01")
     [feedback] = rows(coordinator.get(f"/dashboard/mentee/feedback.csv?{query}"))
-    assert (feedback["from_name"], feedback["rating"]) == ("Grace Mentor", "3.0")
+    assert (feedback["from_name"], feedback["rating"], feedback["text"]) == ("Grace Mentor", "3.0", "ok")
     weekly = rows(coordinator.get(f"/dashboard/mentee/weekly.csv?{query}"))
     assert sum(int(r["sessions"]) for r in weekly) == 1
 
@@ -58,7 +58,16 @@ def test_mentor_csvs(coordinator: Browser, program: Program) -> None:
     weekly = rows(coordinator.get(f"/dashboard/mentor/weekly.csv?{query}"))
     assert sum(int(r["sessions"]) for r in weekly) == 4
     assert sum(float(r["hours"]) for r in weekly) == pytest.approx(4.0)
-    assert len(rows(coordinator.get(f"/dashboard/mentor/feedback.csv?{query}"))) == 2
+    given = rows(coordinator.get(f"/dashboard/mentor/feedback.csv?{query}"))
+    assert [(f["to_name"], f["text"]) for f in given] == [("Olu Ontrack", "great"), ("Ada Atrisk", "ok")]
+    assert rows(coordinator.get(f"/dashboard/mentor/feedback-received.csv?{query}")) == []
+
+
+def test_mentee_comments_csv_has_the_texts(coordinator: Browser, program: Program) -> None:
+    query = f"program={program.id}&agent={s.key(program.on_track)}"
+    [comment] = rows(coordinator.get(f"/dashboard/mentee/comments.csv?{query}"))
+    assert (comment["kind"], comment["about"], comment["text"]) == (
+        "comment", "https://academy.example.com/videos/1", "thanks")
 
 
 def test_csv_follows_the_date_range(coordinator: Browser, program: Program) -> None:

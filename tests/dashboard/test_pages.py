@@ -162,6 +162,31 @@ def test_mentee_page_shows_feedback_received(coordinator: Browser, program: Prog
     feedback = html[html.index('id="feedback"'):]
     assert '<td data-label="From">Grace Mentor</td>' in feedback
     assert '<td data-label="Rating" class="num">5</td>' in feedback
+    assert '<td data-label="Text" class="said">great</td>' in feedback
+
+
+def test_mentee_page_shows_the_mentees_recent_comments(coordinator: Browser, program: Program) -> None:
+    """Issue 10: coordinators read the comments a mentee posted, with their texts."""
+    html = coordinator.get(
+        f"/dashboard/mentee?program={program.id}&agent={s.key(program.on_track)}").get_data(as_text=True)
+    comments = html[html.index('id="comments"'):]
+    assert '<td data-label="Kind">comment</td>' in comments
+    assert '<td data-label="Text" class="said">thanks</td>' in comments
+    assert "1 comment, newest first" in comments
+
+
+def test_mentor_page_shows_feedback_given_and_received_with_texts(
+    coordinator: Browser, program: Program, post: Callable[[list[dict[str, Any]]], None]
+) -> None:
+    """Issue 10: a mentor's page lists the feedback they gave and received, with texts."""
+    post([s.feedback(program.on_track, program.mentor, 4, "very helpful", s.ago(1), program.activity)])
+    html = coordinator.get(
+        f"/dashboard/mentor?program={program.id}&agent={s.key(program.mentor)}").get_data(as_text=True)
+    given = html[html.index('id="feedback"'):html.index('id="feedback-received"')]
+    received = html[html.index('id="feedback-received"'):]
+    assert '<td data-label="Text" class="said">great</td>' in given and "very helpful" not in given
+    assert '<td data-label="From">Olu Ontrack</td>' in received
+    assert '<td data-label="Text" class="said">very helpful</td>' in received
 
 
 def test_a_mentor_is_not_a_mentee(coordinator: Browser, program: Program) -> None:
