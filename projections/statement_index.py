@@ -251,12 +251,18 @@ def find_positions(cur: Cursor, f: Filter) -> list[int]:
             f"AND k.position = s.position{'' if indirect else ' AND k.direct = 1'})"
         )
         params.extend((int(kind), key))
-    if low is not None:
-        where.append(f"{column} > ?")
-        params.append(low)
-    if high is not None:
-        where.append(f"{column} < ?")
-        params.append(high)
+    # The bounds go on the index row and on the statement row alike: PostgreSQL
+    # carries equalities across a join but not ranges, and a merge join on the
+    # position would otherwise walk ``xapi_statement`` from the head down to the
+    # page (a cost that grows with depth) before its first match.
+    bounded = ("d.position", "s.position") if conditions else ("s.position",)
+    for bound_column in bounded:
+        if low is not None:
+            where.append(f"{bound_column} > ?")
+            params.append(low)
+        if high is not None:
+            where.append(f"{bound_column} < ?")
+            params.append(high)
     if f.since_us is not None:
         where.append("s.stored_us > ?")
         params.append(f.since_us)
