@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,12 +14,26 @@ from tests.conftest import XAPIClient
 from tests.http.support import post_statements
 
 
-def _forget_migration(app: Flask) -> str:
-    """Make the store look one migration behind (as after an upgrade without `lrs migrate`)."""
-    with app.extensions["lrs"].store.db.transaction(commit=True) as cur:
-        name = cur.execute("SELECT max(name) AS name FROM lrs_migration").fetchone()["name"]
-        cur.execute("DELETE FROM lrs_migration WHERE name = ?", (name,))
-    return str(name)
+@pytest.fixture
+def forget_migration(app: Flask) -> Iterator[Callable[[], str]]:
+    """Make the store look one migration behind (as after an upgrade without `lrs
+    migrate`), and put the record back afterwards: the PostgreSQL database is shared
+    by the session's tests, and the next app built on it must not apply it again."""
+    db = app.extensions["lrs"].store.db
+    forgotten: list[Any] = []
+
+    def forget() -> str:
+        with db.transaction(commit=True) as cur:
+            row = cur.execute(
+                "SELECT name, applied_at FROM lrs_migration ORDER BY name DESC LIMIT 1").fetchone()
+            cur.execute("DELETE FROM lrs_migration WHERE name = ?", (row["name"],))
+        forgotten.append((row["name"], row["applied_at"]))
+        return str(row["name"])
+
+    yield forget
+    with db.transaction(commit=True) as cur:
+        for name, applied_at in forgotten:
+            cur.execute("INSERT INTO lrs_migration (name, applied_at) VALUES (?, ?)", (name, applied_at))
 
 
 def test_live_answers_200_without_credentials(app: Flask) -> None:
@@ -38,9 +53,11 @@ def test_ready_answers_200_with_each_check_when_the_store_is_current(app: Flask)
     assert isinstance(body["checks"]["log_head"], int)
 
 
-def test_ready_answers_503_when_a_migration_is_not_applied(app: Flask) -> None:
+def test_ready_answers_503_when_a_migration_is_not_applied(
+    app: Flask, forget_migration: Callable[[], str]
+) -> None:
     """Readiness: migrations current (`Database.pending_migrations`)."""
-    name = _forget_migration(app)
+    name = forget_migration()
     response = app.test_client().get("/health/ready")
     assert response.status_code == 503
     assert response.headers["Retry-After"].isdigit()
@@ -64,13 +81,15 @@ def test_ready_answers_503_when_a_view_lags_more_than_the_bound(build: Any) -> N
     assert any(view["lag_events"] > 0 and view["lag_seconds"] > 0 for view in lagging.values())
 
 
-def test_ready_checks_run_at_most_once_per_cache_period(app: Flask) -> None:
+def test_ready_checks_run_at_most_once_per_cache_period(
+    app: Flask, forget_migration: Callable[[], str]
+) -> None:
     """Cheap: within the cache period the previous answer is given without a query."""
     now = [100.0]
     readiness = Readiness(app.extensions["lrs"], max_lag_seconds=60, cache_seconds=1.0,
                           clock=lambda: now[0])
     assert readiness.snapshot()["problems"] == []
-    _forget_migration(app)
+    forget_migration()
     now[0] += 0.5
     assert readiness.snapshot()["problems"] == []  # cached
     now[0] += 1.0
