@@ -72,14 +72,9 @@ def _mount_dashboard(app: Flask, settings: Settings) -> None:
         return None if credential is None else credential.scopes
 
     def scopes_since(key: str, signed_in_at: float) -> frozenset[str] | None:
-        from datetime import datetime
-
         credential = services.credentials.current(key)
-        if credential is None or credential.revoked_at is not None:
-            return None
-        rotated = credential.secret_rotated_at
-        if rotated is not None and datetime.fromisoformat(rotated).timestamp() > signed_in_at:
-            return None  # the secret it signed in with was replaced since
+        if credential is None or not credential.still_valid_for(signed_in_at):
+            return None  # revoked, or the secret it signed in with was replaced since
         return credential.scopes
 
     dashboard.init_app(app, dashboard.DashboardConfig(

@@ -80,6 +80,16 @@ class Credential:
     role: str = ""
     secret_rotated_at: str | None = None
 
+    def still_valid_for(self, authenticated_at: float) -> bool:
+        """Whether a proof of this credential made at `authenticated_at` (epoch
+        seconds: a token's `iat`, a dashboard sign-in) still counts: not once the
+        credential is revoked, nor once its secret was replaced after that moment."""
+        if self.revoked_at is not None:
+            return False
+        if self.secret_rotated_at is None:
+            return True
+        return datetime.fromisoformat(self.secret_rotated_at).timestamp() <= authenticated_at
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,

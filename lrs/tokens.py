@@ -227,10 +227,8 @@ class Tokens:
             raise InvalidToken("unknown credential")
         if credential.revoked_at is not None:
             raise InvalidToken("credential revoked")
-        if credential.secret_rotated_at is not None:
-            rotated = datetime.fromisoformat(credential.secret_rotated_at).timestamp()
-            if claims["iat"] < rotated:
-                raise InvalidToken("credential secret rotated after the token was issued")
+        if not credential.still_valid_for(claims["iat"]):
+            raise InvalidToken("credential secret rotated after the token was issued")
         scopes = frozenset(claims["scope"].split()) & credential.scopes
         return Verified(credential, scopes, claims)
 
