@@ -8,8 +8,6 @@ skip. Deselect them explicitly with ``-m "not postgres"`` on a machine without i
 from __future__ import annotations
 
 import base64
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +17,8 @@ import pytest
 
 from lrs.services import Services
 from lrs.settings import Settings
+from tests.support.servers import scratch_database
 
-ADMIN_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 LRS_TABLES = (
     "lrs_events",
     "xapi_statement",
@@ -43,17 +41,8 @@ LRS_TABLES = (
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped afterwards."""
-    name = f"lrs_test_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is unreachable at {ADMIN_URL}: {exc}", pytrace=False)
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = ADMIN_URL.rpartition("/")
-    yield f"{base}/{name}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("lrs_test") as url:
+        yield url
 
 
 def _truncate_postgres(url: str) -> None:

@@ -25,7 +25,9 @@ import psycopg
 import pytest
 import requests
 
-from tests.conftest import ADMIN_URL
+ADMIN_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+"""The PostgreSQL server the tests use (trust auth), as its administrative database."""
+
 
 
 def free_port() -> int:
