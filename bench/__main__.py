@@ -30,7 +30,6 @@ from bench import lag, load, noise, queries, raw, report
 from bench.server import DEFAULT_PG_ADMIN_URL, Server, Store
 from bench.statements import STATEMENTS_PER_REGISTRATION, Corpus
 
-
 NOISY_CORES = 0.3
 """Other processes using this many cores during a phase make its figures suspect: warned."""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from lrs.request_log import configure_logging
+from lrs.ops.request_log import configure_logging
 from lrs.services import Services
 from lrs.settings import Settings
 
@@ -27,7 +27,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.extensions["lrs"] = Services.build(settings)
 
     from lrs import api
-    from xapi import resources
+    from lrs.api import xapi as resources
 
     resources.init_app(app)
     api.init_app(app)
@@ -42,9 +42,9 @@ def _mount_coordinator_api(app: Flask, settings: Settings) -> None:
     """The coordinator API at /coordinator, given the database, the view settings and
     the LRS's own authentication: it lives with the views, which never import `lrs/`."""
     from lrs.api.authentication import authenticate, require
+    from lrs.api.coordinator import routes as coordinator_api
     from lrs.api.http import init_blueprint
     from lrs.credentials import ADMIN
-    from projections import coordinator_api
 
     def authorize(scope: str) -> None:
         require(authenticate(), frozenset({scope, ADMIN}))
@@ -62,8 +62,8 @@ def _mount_coordinator_api(app: Flask, settings: Settings) -> None:
 def _mount_dashboard(app: Flask, settings: Settings) -> None:
     """The dashboard at /dashboard/, given what it needs: it lives with the
     views in `projections/`, which never import `lrs/`."""
+    from lrs.api import dashboard
     from lrs.tokens import stored_secret
-    from projections import dashboard
 
     services: Services = app.extensions["lrs"]
 
@@ -98,7 +98,7 @@ def _observe(app: Flask, settings: Settings) -> None:
     import logging
 
     from lrs.api import guards, health, observability
-    from lrs.request_log import fields
+    from lrs.ops.request_log import fields
 
     services: Services = app.extensions["lrs"]
     guards.init_app(app)

@@ -13,7 +13,6 @@ from lrs.credentials import DEFAULT_SCOPES, ROLES, SCOPES, UnknownRole, UnknownS
 from lrs.services import Services
 from lrs.settings import Settings
 
-
 FIRST_CREDENTIAL_SCOPES = ("all", "coordinator/read", "audit/read")
 """What the credential `lrs serve` creates on a store with none may do."""
 
@@ -28,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=None,
                        help="worker processes (default: 1 on SQLite, 2 on PostgreSQL)")
     serve.add_argument("--threads", type=int, default=8, help="threads per worker")
-    # --- running it in production (issue 12): see lrs/gunicorn_conf.py ---
+    # --- running it in production (issue 12): see lrs/ops/gunicorn_conf.py ---
     serve.add_argument("--timeout", type=int, default=30,
                        help="seconds a worker may be silent before it is killed and replaced")
     serve.add_argument("--graceful-timeout", type=int, default=30,
@@ -64,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(printing statements/s) and write the figures the views must show for it"))
 
     # --- audit (issue 6) ---
-    from lrs.audit_cli import add_arguments as audit_arguments
+    from lrs.audit.cli import add_arguments as audit_arguments
 
     audit_arguments(sub)
 
@@ -109,7 +108,7 @@ def _run(services: Services, args: argparse.Namespace) -> int:
         applied = services.store.db.migrate()
         print(f"migrations applied: {', '.join(applied) if applied else 'none (up to date)'}")
         # audit (issue 6): a store created before the hash chain gets its chain now.
-        from lrs.audit import Audit
+        from lrs.audit.auditor import Audit
 
         if chained := Audit(services.store, services.settings).backfill():
             print(f"audit chain: {chained} events chained")
@@ -122,7 +121,7 @@ def _run(services: Services, args: argparse.Namespace) -> int:
     if args.command == "projections":
         return _projections(services, args)
     if args.command == "audit":  # issue 6
-        from lrs import audit_cli
+        from lrs.audit import cli as audit_cli
 
         return audit_cli.run(services, args)
     if args.action == "create":
@@ -158,11 +157,13 @@ def _run(services: Services, args: argparse.Namespace) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from gunicorn.app.base import BaseApplication
 
-    from lrs import gunicorn_conf
+    from lrs.ops import gunicorn_conf
 
     gunicorn_conf.fresh_metrics_dir()  # issue 12: before anything imports prometheus_client
     services = Services.build(settings)  # migrate once, before the workers start
-    from lrs.audit import Audit  # audit (issue 6): chain what was stored before the chain
+    from lrs.audit.auditor import (
+        Audit,  # audit (issue 6): chain what was stored before the chain
+    )
 
     Audit(services.store, settings).backfill()
     url = f"http://{args.host}:{args.port}/xapi"
@@ -259,7 +260,7 @@ def _project(settings: Settings) -> int:
 
 
 def _projections(services: Services, args: argparse.Namespace) -> int:
-    from lrs.projection_runner import UnknownView, ViewFailed
+    from lrs.runner import UnknownView, ViewFailed
 
     runner = services.projections
     if args.projections_action == "status":

@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from projections.sql import Database
+from lrs.store.database import Database
 
 # Communication 4.2: the scopes an LRS recognises.
 XAPI_SCOPES = frozenset(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lrs.application import LearningRecordStore
 from lrs.credentials import CredentialStore
-from lrs.projection_runner import ProjectionRunner
+from lrs.runner import ProjectionRunner
 from lrs.settings import Settings
+from lrs.store.application import LearningRecordStore
 from lrs.tokens import Tokens
 from projections.registry import ViewSettings, build_views
 

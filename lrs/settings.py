@@ -189,7 +189,7 @@ class Settings:
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": path,
                 "SQLITE_LOCK_TIMEOUT": "30",
-                "APPLICATION_RECORDER_TOPIC": "lrs.recorders:IndexingSQLiteRecorder",
+                "APPLICATION_RECORDER_TOPIC": "lrs.store.recorders:IndexingSQLiteRecorder",
             }
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -202,7 +202,7 @@ class Settings:
             "POSTGRES_MAX_OVERFLOW": str(2 * self.postgres_pool_size),
             "POSTGRES_CONNECT_TIMEOUT": str(self.postgres_connect_timeout),
             "POSTGRES_LOCK_TIMEOUT": "30",
-            "APPLICATION_RECORDER_TOPIC": "lrs.recorders:IndexingPostgresRecorder",
+            "APPLICATION_RECORDER_TOPIC": "lrs.store.recorders:IndexingPostgresRecorder",
         }
 
 

@@ -33,8 +33,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from lrs.credentials import Credential
-from projections.sql import Database
 from lrs.settings import ConfigurationError, Settings
+from lrs.store.database import Database
 
 _EC_ALGORITHMS = {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}
 _MIN_SECRET_BYTES = 32

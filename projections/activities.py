@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from projections.sql import Cursor
+from lrs.store.database import Cursor
 from xapi.canonical import activities_in, definition_digest
 
 _UPSERT = (

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from projections.sql import Cursor
+from lrs.store.database import Cursor
 from xapi.identifiers import agent_key
 from xapi.persons import agents_in, identifier, mbox_sha1
 

@@ -2,7 +2,7 @@
 
 One row per document (``xapi_document``), upserted inside the event store's
 append transaction with the event that changed the document (see
-`lrs.recorders`), so a document is visible as soon as its request returns
+`lrs.store.recorders`), so a document is visible as soon as its request returns
 and a write never sees a row behind the log. A deleted document keeps its row
 without content: the row carries the aggregate's version, which the next
 write appends after.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from projections.sql import Cursor
+from lrs.store.database import Cursor
 from xapi.documents import DocumentKind, DocumentScope
 from xapi.prepare import from_epoch_us
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import fmean
 
+from lrs.store.database import Cursor
 from projections.mentoring import DAY_US, Goal, ProgramFacts, Window, read_program
 from projections.mentoring_profile import COMMENT_KINDS, Kind
 from projections.registry import ViewSettings
-from projections.sql import Cursor
 from xapi.prepare import from_epoch_us
 
 ON_TRACK, AT_RISK, INACTIVE = "on_track", "at_risk", "inactive"

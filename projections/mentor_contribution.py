@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lrs.store.database import Cursor
 from projections.mentee_progress import goal_figures
 from projections.mentoring import ProgramFacts, Window, read_program
 from projections.mentoring_profile import COMMENT_KINDS, Kind
-from projections.sql import Cursor
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from lrs.store.database import Cursor
 from projections.mentoring_profile import (
     STATEMENT_KINDS,
     VIDEO_KINDS,
@@ -26,7 +27,6 @@ from projections.mentoring_profile import (
     Vocabulary,
     read_statement,
 )
-from projections.sql import Cursor
 from projections.view import Positioned
 
 DAY_US = 86_400_000_000

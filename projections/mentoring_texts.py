@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from lrs.store.database import Cursor
 from projections.mentoring import NONE, Window
 from projections.mentoring_profile import COMMENT_KINDS, Kind
-from projections.sql import Cursor
 
 Direction = Literal["received", "given"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
+from lrs.store.database import Cursor
 from projections import mentoring
 from projections.mentee_progress import days_between, goal_figures
 from projections.mentoring import DAY_US, ProgramFacts, WeekCount, Window, read_program
 from projections.mentoring_profile import COMMENT_KINDS, VIDEO_KINDS, Kind
 from projections.registry import ViewSettings
-from projections.sql import Cursor
 from xapi.prepare import from_epoch_us
 
 NO_SESSION, OVERDUE_GOAL = "no_session", "overdue_goal"

@@ -1,7 +1,7 @@
 """The statement query index: what GET /statements is answered from.
 
 Rows are written inside the event store's append transaction (see
-`lrs.recorders`), so a statement is visible to every query as soon as its
+`lrs.store.recorders`), so a statement is visible to every query as soon as its
 request has returned, and can be rebuilt from the events alone.
 
 Each statement gets one row in ``xapi_statement`` (keyed by its log position)
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from projections.sql import Cursor
+from lrs.store.database import Cursor
 from xapi.identifiers import agent_key, statement_index_keys
 from xapi.prepare import epoch_us, parse_timestamp
 

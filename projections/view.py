@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from projections.sql import Cursor
+from lrs.store.database import Cursor
 
 Positioned = tuple[int, dict[str, Any]]
 """A stored statement and its log position (the event's notification id)."""

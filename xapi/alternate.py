@@ -6,7 +6,7 @@ parameter, and a form body carrying the headers it needs (Authorization,
 X-Experience-API-Version, Content-Type, Content-Length, If-Match,
 If-None-Match), the content (``content``) and every other parameter. This
 module turns such a request into the one it stands for; the middleware in
-`xapi.resources.alternate` then hands that request to the resource, so every
+`lrs.api.xapi.alternate` then hands that request to the resource, so every
 resource supports the syntax without knowing about it.
 """
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lrs.api import credentials, tokens
-from lrs.api import projections  # issue 5: GET /projections/status
-from lrs.api import audit  # issue 6: /audit (feed, verify, checkpoints, history, replay)
+from lrs.api import (
+    audit,  # issue 6: /audit (feed, verify, checkpoints, history, replay)
+    credentials,
+    projections,  # issue 5: GET /projections/status
+    tokens,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ can never change a record.
 
 | request | answer |
 |---|---|
-| ``GET /audit/events`` | the history feed, NDJSON, streamed (`lrs.audit_feed`) |
+| ``GET /audit/events`` | the history feed, NDJSON, streamed (`lrs.audit.feed`) |
 | ``GET /audit/verify[?checkpoint=JWS]`` (or ``POST`` ``{"checkpoint": ...}``) | the chain's verification |
 | ``GET /audit/checkpoint`` | the chain's head, signed |
 | ``GET /audit/statements/<id>/history`` | every event that touched a statement |
@@ -19,11 +19,12 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, request
 
-from lrs import audit_feed, audit_replay
 from lrs.api.authentication import authenticate, require
 from lrs.api.http import HTTPError, init_blueprint, json_object, json_response, services
-from lrs.audit import Audit
-from lrs.audit_checkpoint import CheckpointError
+from lrs.audit import feed as audit_feed
+from lrs.audit import replay as audit_replay
+from lrs.audit.auditor import Audit
+from lrs.audit.checkpoint import CheckpointError
 from lrs.credentials import ADMIN, AUDIT_READ
 from xapi.errors import FieldError
 from xapi.schemas.primitives import is_uuid

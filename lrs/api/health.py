@@ -20,7 +20,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app
 
 from lrs.api.http import json_response
-from lrs.availability import RETRY_AFTER_SECONDS
+from lrs.ops.availability import RETRY_AFTER_SECONDS
 from lrs.services import Services
 
 log = logging.getLogger("lrs.health")

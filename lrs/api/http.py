@@ -14,7 +14,7 @@ import orjson
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from lrs.availability import RETRY_AFTER_SECONDS, store_unavailable
+from lrs.ops.availability import RETRY_AFTER_SECONDS, store_unavailable
 from lrs.services import Services
 from xapi.errors import FieldError
 from xapi.limits import json_depth_errors, nul_errors
@@ -85,7 +85,7 @@ def werkzeug_error_response(exc: HTTPException) -> Response:
 
 
 def unavailable_response(exc: BaseException) -> Response:
-    """503 with ``Retry-After``: the store could not be reached (`lrs.availability`);
+    """503 with ``Retry-After``: the store could not be reached (`lrs.ops.availability`);
     a statement sent again with its id is stored once (Data 2.3.1)."""
     log.warning("store unavailable", extra={"fields": {
         "request_id": request.environ.get("lrs.request_id"), "error": type(exc).__name__}})

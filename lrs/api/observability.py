@@ -24,11 +24,11 @@ from lrs.api.authentication import authenticate, require
 from lrs.api.health import readiness
 from lrs.api.http import HTTPError, init_blueprint
 from lrs.credentials import ADMIN
-from lrs.request_log import REQUEST_ID_HEADER, fields, request_id
+from lrs.ops.request_log import REQUEST_ID_HEADER, fields, request_id
 from lrs.settings import Settings
 
-if TYPE_CHECKING:  # prometheus_client is imported only once the app is built: see lrs.metrics
-    from lrs.metrics import Metrics
+if TYPE_CHECKING:  # prometheus_client is imported only once the app is built: see lrs.ops.metrics
+    from lrs.ops.metrics import Metrics
 
 log = logging.getLogger("lrs.request")
 
@@ -145,7 +145,7 @@ def metrics() -> Metrics:
 def init_app(app: Flask, settings: Settings) -> Metrics:
     """Metrics for this process, the teardown hook, ``/metrics`` and the middleware
     (to be called last: it must wrap every other middleware)."""
-    from lrs.metrics import Metrics
+    from lrs.ops.metrics import Metrics
 
     built = Metrics()
     app.extensions[EXTENSION] = built
@@ -179,7 +179,7 @@ def metrics_blueprint(settings: Settings) -> Blueprint:
             raise HTTPError(404, "metrics are served on the metrics port only (LRS_METRICS_PORT)")
         if settings.metrics_access == "credential":
             require(authenticate(), frozenset({ADMIN}))
-        from lrs.metrics import CONTENT_TYPE
+        from lrs.ops.metrics import CONTENT_TYPE
 
         text = metrics().exposition(readiness().snapshot)
         return Response(text, status=200, content_type=CONTENT_TYPE,

@@ -3,7 +3,7 @@
 For coordinators (is my dashboard current?), auditors and operators (scopes
 ``coordinator/read``, ``audit/read`` or ``admin``): the log head, and per view
 its position and its lag in log entries and in seconds (see
-`lrs.projection_runner.ViewStatus`). Read from the database, so any process
+`lrs.runner.ViewStatus`). Read from the database, so any process
 answers for the runner wherever it runs.
 """
 

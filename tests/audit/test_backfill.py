@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lrs.audit import Audit
+from lrs.audit.auditor import Audit
 from lrs.cli import main
 from lrs.services import Services
 from tests import factories

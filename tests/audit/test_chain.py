@@ -8,8 +8,8 @@ import hashlib
 
 import pytest
 
-from lrs.audit import Audit
-from lrs.audit_chain import GENESIS
+from lrs.audit.auditor import Audit
+from lrs.audit.chain import GENESIS
 from lrs.services import Services
 from tests import factories
 from tests.audit.support import (

@@ -13,13 +13,20 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from lrs.audit import Audit
-from lrs.audit_checkpoint import CheckpointError
+from lrs.audit.auditor import Audit
+from lrs.audit.checkpoint import CheckpointError
 from lrs.cli import main
 from lrs.services import Services
 from lrs.settings import Settings
 from tests import factories
-from tests.audit.support import events_table, execute, position_column, positions, query, record
+from tests.audit.support import (
+    events_table,
+    execute,
+    position_column,
+    positions,
+    query,
+    record,
+)
 
 SECRET = "an audit checkpoint secret of 32+ bytes"
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from lrs.audit import Audit
+from lrs.audit.auditor import Audit
 from lrs.cli import main
 from tests import factories
 from tests.audit.http_support import ADA, EVENTS, GRACE, a_history, auditor, feed

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from lrs.application import StatementConflict
 from lrs.services import Services
+from lrs.store.application import StatementConflict
 from tests import factories
 from xapi.versions import V1_0_3
 

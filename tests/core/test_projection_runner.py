@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from lrs.projection_runner import ProjectionRunner, UnknownView, ViewFailed, _Batch
+from lrs.runner import ProjectionRunner, UnknownView, ViewFailed, _Batch
 from lrs.services import Services
 from lrs.settings import Settings
-from projections.sql import Cursor
+from lrs.store.database import Cursor
 from projections.view import Positioned
 from tests import factories
 from xapi.documents import DocumentAddress, DocumentKind, DocumentScope, Preconditions

@@ -19,7 +19,15 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from lrs.credentials import Credential
 from lrs.services import Services
 from lrs.settings import ConfigurationError, Settings
-from lrs.tokens import InvalidToken, Key, Tokens, hmac_key, private_key, public_key, stored_secret
+from lrs.tokens import (
+    InvalidToken,
+    Key,
+    Tokens,
+    hmac_key,
+    private_key,
+    public_key,
+    stored_secret,
+)
 
 SECRET = "a-test-secret-of-at-least-thirty-two-bytes"
 ISSUER = "https://lrs.example.org"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from projections.dashboard.charts import (
+from lrs.api.dashboard.charts import (
     Chart,
     Series,
     bar_chart,

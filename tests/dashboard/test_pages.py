@@ -272,8 +272,8 @@ def test_figures_are_the_view_as_of_the_position_the_page_shows(
 ) -> None:
     """A page names a view position; its figures are the view as it stood there, even
     when the runner has moved on by the time the figures are read."""
-    from projections.dashboard.data import Reader
-    from projections.dashboard.dates import DateRange
+    from lrs.api.dashboard.data import Reader
+    from lrs.api.dashboard.dates import DateRange
 
     services = app.extensions["lrs"]
     shown = services.projections.status().head

@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import XAPIClient
-from tests.http.support import STATEMENTS, bearer_client, credential_key, errors_of, token_for
+from tests.http.support import (
+    STATEMENTS,
+    bearer_client,
+    credential_key,
+    errors_of,
+    token_for,
+)
 
 CREDENTIALS = "/admin/credentials"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lrs.projection_runner import ProjectionRunner
+from lrs.runner import ProjectionRunner
 from tests import factories
 from tests.conftest import XAPIClient
 from tests.core.test_projection_runner import CountingView

@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from tests import factories as f
-from tests.http.support import STATEMENTS, errors_of, event_count, get_statement, stored_statement
+from tests.http.support import (
+    STATEMENTS,
+    errors_of,
+    event_count,
+    get_statement,
+    stored_statement,
+)
 
 
 @pytest.fixture

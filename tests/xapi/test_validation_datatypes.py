@@ -6,7 +6,13 @@ import pytest
 
 from tests import factories
 from tests.xapi.support import found
-from xapi.schemas.primitives import is_duration, is_iri, is_language_tag, is_timestamp, is_uuid
+from xapi.schemas.primitives import (
+    is_duration,
+    is_iri,
+    is_language_tag,
+    is_timestamp,
+    is_uuid,
+)
 from xapi.validation import validate_statement
 
 

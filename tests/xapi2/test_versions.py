@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from xapi.errors import InvalidParameter
-from xapi.versions import SUPPORTED, V1_0_3, V2_0_0, about_versions, find, negotiate, unversioned
+from xapi.versions import (
+    SUPPORTED,
+    V1_0_3,
+    V2_0_0,
+    about_versions,
+    find,
+    negotiate,
+    unversioned,
+)
 
 
 @pytest.mark.parametrize("header", ["1.0", "1.0.0", "1.0.1", "1.0.2", "1.0.3", " 1.0.3 "])

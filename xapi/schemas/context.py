@@ -10,7 +10,14 @@ from xapi.schemas.activities import ACTIVITY
 from xapi.schemas.agents import AGENT, GROUP, actor_field
 from xapi.schemas.base import NOT_OBJECT, ListOf, Object, Violation, XAPISchema, XField
 from xapi.schemas.objects import STATEMENT_REF
-from xapi.schemas.primitives import IRI, UUID, Extensions, LanguageTag, ObjectType, String
+from xapi.schemas.primitives import (
+    IRI,
+    UUID,
+    Extensions,
+    LanguageTag,
+    ObjectType,
+    String,
+)
 
 NOT_ACTIVITIES = Violation("type", "must be an Activity object or an array of Activity objects")
 

@@ -1,0 +1,1 @@
+"""The coordinator API at /coordinator: the mentoring views as JSON and CSV."""

@@ -1,0 +1,79 @@
+"""The coordinator dashboard: programs, pairs and goals in the browser, at ``/dashboard/``.
+
+Served by the LRS itself (same process and port, templates and static files
+in this package, no build step, no CDN). It reads the coordinator views
+through the same query functions as the coordinator API, so both show the
+same figures. `init_app` is called by the composition root with a
+`DashboardConfig`; nothing here imports ``lrs/``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from flask import Blueprint, Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from lrs.api.dashboard import pages, signin
+from lrs.api.dashboard.config import DashboardConfig
+from lrs.api.dashboard.headers import add_security_headers
+from lrs.api.dashboard.sessions import DashboardSessions
+
+PREFIX = "/dashboard"
+
+log = logging.getLogger("lrs.dashboard")
+
+__all__ = ["PREFIX", "DashboardConfig", "init_app"]
+
+
+def init_app(app: Flask, config: DashboardConfig) -> None:
+    app.session_interface = DashboardSessions(
+        config.secret,
+        secure=config.secure_cookies,
+        lifetime_seconds=config.session_hours * 3600,
+        path=PREFIX,
+    )
+    app.register_blueprint(blueprint(config))
+
+
+def blueprint(config: DashboardConfig) -> Blueprint:
+    bp = Blueprint(
+        "dashboard",
+        __name__,
+        url_prefix=PREFIX,
+        template_folder="templates",
+        static_folder="static",
+    )
+    @bp.app_template_filter("figure")
+    def figure(value: Any) -> str:
+        """A figure as a machine-readable attribute: empty when there is none."""
+        return "" if value is None else str(value)
+
+    signin.register(bp, config)
+    pages.register(bp, config)
+
+    def under_dashboard() -> bool:
+        return request.path == PREFIX or request.path.startswith(PREFIX + "/")
+
+    # App-wide, limited to the dashboard's paths: a 404 for a path that matches
+    # no route never reaches the blueprint's own hooks.
+    @bp.after_app_request
+    def headers(response: Response) -> Response:
+        if under_dashboard():
+            add_security_headers(response)
+        return response
+
+    @bp.errorhandler(HTTPException)
+    def on_http_error(exc: HTTPException) -> Any:
+        return signin.message(exc.name, exc.description or exc.name, exc.code or 500)
+
+    @bp.errorhandler(Exception)
+    def on_unexpected(exc: Exception) -> Any:
+        request_id = uuid.uuid4().hex
+        log.exception("dashboard: unhandled error, request %s", request_id)
+        return signin.message("Something went wrong",
+                              f"The page could not be drawn (request {request_id}).", 500)
+
+    return bp

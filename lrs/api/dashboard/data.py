@@ -1,0 +1,372 @@
+"""The figures of the dashboard's pages, read from the coordinator views.
+
+Program, mentee and mentor figures come from the very query functions the
+coordinator API uses (`program_tracking.program_summary` and `weekly_series`,
+`mentee_progress.mentee_progress`, `mentor_contribution.mentor_contribution`),
+so the dashboard and the API cannot disagree. What the API does not give (one
+person's weekly series, the list of their goals and of the feedback about
+them, with its texts) is read here from the same view rows, through the same
+`Window`, so the date range and voiding apply exactly as they do to every
+other figure. A mentee's comments come from `mentoring_texts.comments`, as in
+the API.
+
+Instants become text here (``YYYY-MM-DD``, UTC); templates only display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from lrs.api.dashboard.dates import DateRange
+from lrs.store.database import Cursor, Database
+from projections import mentoring, mentoring_texts
+from projections.mentee_progress import MenteeProgress, mentee_progress
+from projections.mentor_contribution import mentor_contribution
+from projections.mentoring import DAY_US, ProgramFacts, Window, read_program
+from projections.mentoring_profile import COMMENT_KINDS, VIDEO_KINDS, Kind
+from projections.program_tracking import program_summary, weekly_series
+from projections.registry import ViewSettings
+
+RECENT_COMMENTS = 100
+"""How many of a mentee's newest comments their page lists."""
+
+ACTIVITY_SERIES = (
+    ("sessions", "sessions"),
+    ("video_statements", "video statements"),
+    ("comments", "comments"),
+    ("feedback", "feedback"),
+)
+"""The weekly activity chart's series: (key of `program_tracking.Week`, label)."""
+
+
+def now_us() -> int:
+    moment = datetime.now(UTC)
+    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
+
+
+def day(us: int | None) -> str | None:
+    """An instant as its UTC date, ``YYYY-MM-DD``."""
+    if us is None:
+        return None
+    return datetime.fromtimestamp(us / 1_000_000, UTC).date().isoformat()
+
+
+def _us(moment: datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp()) * 1_000_000
+
+
+def window(program: str, date_range: DateRange, as_of: int | None) -> Window:
+    return Window(program, since_us=_us(date_range.since), until_us=_us(date_range.until), as_of=as_of)
+
+
+class Reader:
+    """Reads the figures of each page; one short read transaction per page.
+
+    ``as_of`` is the view position the page shows: its figures are the view as
+    it stood there, so what a page says and the position it names agree even
+    while the runner moves on (the page then refreshes itself)."""
+
+    def __init__(self, db: Database, settings: ViewSettings):
+        self.db = db
+        self.settings = settings
+
+    # --- programs ---------------------------------------------------------------
+
+    def programs(self, date_range: DateRange,
+            as_of: int | None = None, at_us: int | None = None) -> list[dict[str, Any]]:
+        at_us = now_us() if at_us is None else at_us
+        cards = []
+        with self.db.read() as cur:
+            for program, name in mentoring.programs(cur, as_of):
+                scope = window(program, date_range, as_of)
+                summary = program_summary(cur, scope, at_us=at_us, settings=self.settings)
+                trend = {w.week: w.mean_rating for w in summary.rating_trend}
+                weeks = [w.week for w in weekly_series(cur, scope, at_us=at_us)]
+                cards.append({
+                    "program": program,
+                    "name": name or program,
+                    "mentors": summary.mentors,
+                    "mentees": summary.mentees,
+                    "pairs": summary.pairs,
+                    "active_pairs": summary.active_pairs,
+                    "goal_attainment_rate": summary.goal_attainment_rate,
+                    "mean_rating": summary.mean_rating,
+                    "rating_trend": [(w, trend.get(w)) for w in weeks],
+                })
+        return sorted(cards, key=lambda c: (c["name"].casefold(), c["program"]))
+
+    def program(self, program: str, date_range: DateRange,
+            as_of: int | None = None, at_us: int | None = None) -> dict[str, Any] | None:
+        at_us = now_us() if at_us is None else at_us
+        scope = window(program, date_range, as_of)
+        with self.db.read() as cur:
+            if not mentoring.program_exists(cur, program, as_of):
+                return None
+            summary = program_summary(cur, scope, at_us=at_us, settings=self.settings)
+            weekly = weekly_series(cur, scope, at_us=at_us)
+            progress = {p.mentee: p for p in mentee_progress(cur, scope, at_us=at_us, settings=self.settings)}
+            facts = read_program(cur, scope.at(at_us))
+            risky = {(p.mentor, p.mentee): p for p in summary.pairs_at_risk}
+            names = mentoring.names(cur, {a for pair in facts.pairs for a in pair}, as_of)
+            program_name = mentoring.program_name(cur, program) or program
+        trend = {w.week: w.mean_rating for w in summary.rating_trend}
+        sessions = _pair_sessions(facts)
+        pairs = []
+        for mentor, mentee in sorted(facts.pairs):
+            of_mentee = progress.get(mentee)
+            risk = risky.get((mentor, mentee))
+            if of_mentee is not None and of_mentee.status == "inactive":
+                status = "inactive"
+            elif risk is not None:
+                status = "at_risk"
+            else:
+                status = "on_track"
+            count, last = sessions.get((mentor, mentee), (0, None))
+            pairs.append({
+                "mentor": mentor,
+                "mentor_name": names.get(mentor, mentor),
+                "mentee": mentee,
+                "mentee_name": names.get(mentee, mentee),
+                "status": status,
+                "reasons": list(risk.reasons) if risk else [],
+                "sessions": count,
+                "last_session": day(last),
+                "goals_overdue": of_mentee.goals.goals_overdue if of_mentee else 0,
+            })
+        return {
+            "program": program,
+            "name": program_name,
+            "mentors": summary.mentors,
+            "mentees": summary.mentees,
+            "pairs": summary.pairs,
+            "active_pairs": summary.active_pairs,
+            "pairs_at_risk": len(summary.pairs_at_risk),
+            "sessions_per_pair_per_month": summary.sessions_per_pair_per_month,
+            "goal_attainment_rate": summary.goal_attainment_rate,
+            "median_days_to_goal": summary.median_days_to_goal,
+            "feedback_count": summary.feedback_count,
+            "mean_rating": summary.mean_rating,
+            "weekly": [
+                {"week": w.week, "sessions": w.sessions, "video_statements": w.video_statements,
+                 "comments": w.comments, "feedback": w.feedback, "goals_set": w.goals_set,
+                 "goals_met": w.goals_met}
+                for w in weekly
+            ],
+            "rating_trend": [(w.week, trend.get(w.week)) for w in weekly],
+            "pair_rows": pairs,
+        }
+
+    # --- people -----------------------------------------------------------------
+
+    def mentee(self, program: str, agent: str, date_range: DateRange,
+            as_of: int | None = None, at_us: int | None = None) -> dict[str, Any] | None:
+        at_us = now_us() if at_us is None else at_us
+        scope = window(program, date_range, as_of)
+        with self.db.read() as cur:
+            found = mentee_progress(cur, scope, at_us=at_us, settings=self.settings, mentee=agent)
+            if not found:
+                return None
+            progress = found[0]
+            facts = read_program(cur, scope.at(at_us))
+            rows = _person_rows(cur, scope.at(at_us), agent)
+            said = mentoring_texts.comments(cur, scope.at(at_us), agent, RECENT_COMMENTS)
+            names = mentoring.names(cur, {agent, *progress.mentors, *(r["actor"] for r in rows)}, as_of)
+            program_name = mentoring.program_name(cur, program) or program
+        today = day(at_us) or ""
+        goals = []
+        for goal in facts.goals_by_owner.get(agent, []):
+            if goal.set_us is None:
+                continue
+            if goal.met_us is not None:
+                state = "met"
+            elif goal.target_date is not None and goal.target_date < today:
+                state = "overdue"
+            else:
+                state = "open"
+            goals.append({
+                "goal": goal.goal,
+                "set": day(goal.set_us),
+                "target_date": goal.target_date,
+                "met": day(goal.met_us),
+                "state": state,
+                "days_to_goal": None if goal.met_us is None else round((goal.met_us - goal.set_us) / DAY_US, 1),
+            })
+        goals.sort(key=lambda g: ({"overdue": 0, "open": 1, "met": 2}[str(g["state"])], g["target_date"] or "9999", g["goal"]))
+        mine = [r for r in rows if r["actor"] == agent]
+        weekly = _weeks(mine, {
+            "sessions": lambda r: r["kind"] == Kind.SESSION,
+            "videos": lambda r: r["kind"] in VIDEO_KINDS,
+            "comments": lambda r: r["kind"] in COMMENT_KINDS,
+        })
+        received = [r for r in rows if r["kind"] == Kind.FEEDBACK and r["other"] == agent]
+        return {
+            **_person(program, program_name, agent, names),
+            "progress": progress,
+            "figures": _mentee_figures(progress),
+            "mentors": [{"agent": m, "name": names.get(m, m)} for m in progress.mentors],
+            "goals": goals,
+            "weekly": weekly,
+            "feedback": _feedback(received, "actor", names),
+            "comments": [
+                {"when": day(c.timestamp_us), "kind": "reply" if c.kind == Kind.REPLY else "comment",
+                 "about": c.object or "", "text": c.text or ""}
+                for c in said
+            ],
+        }
+
+    def mentor(self, program: str, agent: str, date_range: DateRange,
+            as_of: int | None = None, at_us: int | None = None) -> dict[str, Any] | None:
+        at_us = now_us() if at_us is None else at_us
+        scope = window(program, date_range, as_of)
+        with self.db.read() as cur:
+            found = mentor_contribution(cur, scope, at_us=at_us, mentor=agent)
+            if not found:
+                return None
+            contribution = found[0]
+            progress = {p.mentee: p for p in mentee_progress(cur, scope, at_us=at_us, settings=self.settings)}
+            facts = read_program(cur, scope.at(at_us))
+            rows = _person_rows(cur, scope.at(at_us), agent)
+            others = {k for r in rows for k in (r["actor"], r["other"]) if k}
+            names = mentoring.names(cur, {agent, *contribution.mentees, *others}, as_of)
+            program_name = mentoring.program_name(cur, program) or program
+        sessions = _pair_sessions(facts)
+        mentees = []
+        for mentee in contribution.mentees:
+            of_mentee = progress.get(mentee)
+            count, last = sessions.get((agent, mentee), (0, None))
+            mentees.append({
+                "agent": mentee,
+                "name": names.get(mentee, mentee),
+                "status": of_mentee.status if of_mentee else "inactive",
+                "sessions": count,
+                "last_session": day(last),
+                "goals_met": of_mentee.goals.goals_met if of_mentee else 0,
+                "goals_overdue": of_mentee.goals.goals_overdue if of_mentee else 0,
+            })
+        held = [r for r in rows if r["kind"] == Kind.SESSION and r["other"] == agent]
+        weekly = _weeks(held, {"sessions": lambda r: True})
+        hours = _week_sums(held, lambda r: (r["seconds"] or 0.0) / 3600)
+        for w in weekly:
+            w["hours"] = round(hours.get(w["week"], 0.0), 2)
+        given = [r for r in rows if r["kind"] == Kind.FEEDBACK and r["actor"] == agent]
+        received = [r for r in rows if r["kind"] == Kind.FEEDBACK and r["other"] == agent]
+        return {
+            **_person(program, program_name, agent, names),
+            "contribution": contribution,
+            "figures": [
+                ("Mentees", len(contribution.mentees)),
+                ("Sessions held", contribution.sessions_held),
+                ("Hours", round(contribution.hours, 1)),
+                ("Comments", contribution.comments),
+                ("Replies", contribution.replies),
+                ("Feedback given", contribution.feedback_given),
+                ("Mentees' goals met", contribution.mentee_goals_met),
+                ("Mean rating received", _round(contribution.mean_rating_received)),
+            ],
+            "mentees": sorted(mentees, key=lambda m: (_RANK.get(m["status"], 9), m["name"].casefold())),
+            "weekly": weekly,
+            "feedback": _feedback(given, "other", names),
+            "feedback_received": _feedback(received, "actor", names),
+        }
+
+
+_RANK = {"at_risk": 0, "inactive": 1, "on_track": 2}
+
+
+def _person(program: str, program_name: str, agent: str, names: dict[str, str]) -> dict[str, Any]:
+    """Who a mentee's or mentor's page is about, and in which program."""
+    return {"program": program, "program_name": program_name, "agent": agent, "name": names.get(agent, agent)}
+
+
+def _pair_sessions(facts: ProgramFacts) -> dict[tuple[str, str], tuple[int, int | None]]:
+    """(mentor, mentee) → (sessions, last session instant)."""
+    found: dict[tuple[str, str], tuple[int, int | None]] = {}
+    for g in facts.of_kind(Kind.SESSION):
+        if g.other is None:
+            continue
+        count, last = found.get((g.other, g.actor), (0, None))
+        found[(g.other, g.actor)] = (count + g.count, g.last_us if last is None else max(last, g.last_us))
+    return found
+
+
+def _person_rows(cur: Cursor, scope: Window, agent: str) -> list[dict[str, Any]]:
+    """Every fact of the window where the Agent is the actor or the other party."""
+    where, params = scope.where()
+    rows = cur.execute(
+        "SELECT kind, actor, other, object, ts_us, seconds, value, text FROM mentoring_fact"
+        f" WHERE {where} AND (actor = ? OR other = ?) AND kind <> ? ORDER BY ts_us, position",
+        [*params, agent, agent, int(Kind.MENTION)],
+    ).fetchall()
+    return [{**dict(r), "kind": Kind(int(r["kind"]))} for r in rows]
+
+
+def _monday(us: int) -> date:
+    moment = datetime.fromtimestamp(us / 1_000_000, UTC).date()
+    return moment - timedelta(days=moment.weekday())
+
+
+def _weeks(rows: list[dict[str, Any]], columns: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per ISO week (Monday, UTC) from the first to the last with a row, zeros between."""
+    if not rows:
+        return []
+    first, last = _monday(rows[0]["ts_us"]), _monday(rows[-1]["ts_us"])
+    weeks: dict[str, dict[str, Any]] = {}
+    monday = first
+    while monday <= last:
+        weeks[monday.isoformat()] = {"week": monday.isoformat(), **dict.fromkeys(columns, 0)}
+        monday += timedelta(days=7)
+    for r in rows:
+        week = weeks[_monday(r["ts_us"]).isoformat()]
+        for column, test in columns.items():
+            if test(r):
+                week[column] += 1
+    return list(weeks.values())
+
+
+def _week_sums(rows: Iterable[dict[str, Any]], value: Any) -> dict[str, float]:
+    sums: dict[str, float] = {}
+    for r in rows:
+        week = _monday(r["ts_us"]).isoformat()
+        sums[week] = sums.get(week, 0.0) + value(r)
+    return sums
+
+
+def _feedback(rows: list[dict[str, Any]], person: str, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Feedback rows, newest first; ``person`` is the column naming the other party."""
+    return [
+        {
+            "when": day(r["ts_us"]),
+            "person": r[person],
+            "person_name": names.get(r[person], r[person]) if r[person] else "",
+            "about": r["object"],
+            "rating": r["value"],
+            "text": r["text"] or "",
+        }
+        for r in reversed(rows)
+    ]
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _mentee_figures(p: MenteeProgress) -> list[tuple[str, Any]]:
+    return [
+        ("Sessions", p.sessions),
+        ("Hours in sessions", round(p.session_seconds / 3600, 1)),
+        ("Last session", day(p.last_session_us) or "never"),
+        ("Videos started", p.videos_started),
+        ("Videos completed", p.videos_completed),
+        ("Hours watched", round(p.watch_seconds / 3600, 1)),
+        ("Comments", p.comments),
+        ("Goals set", p.goals.goals_set),
+        ("Goals met", p.goals.goals_met),
+        ("Goals overdue", p.goals.goals_overdue),
+        ("Mean days to goal", _round(p.goals.mean_days_to_goal, 1)),
+        ("Feedback given", p.feedback_given),
+        ("Feedback received", p.feedback_received),
+        ("Mean rating received", _round(p.mean_rating_received)),
+        ("Days since last activity", p.days_since_last_activity),
+    ]

@@ -1,0 +1,15 @@
+"""The Agent Profile resource (Communication 2.6): documents about an Agent."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from lrs.api.xapi import documents
+from xapi.documents import DocumentKind
+
+READ = frozenset({"profile", "all", "all/read"})
+WRITE = frozenset({"profile", "all"})
+
+
+def register(bp: Blueprint) -> None:
+    documents.register(bp, DocumentKind.AGENT_PROFILE, "/agents/profile", read=READ, write=WRITE)

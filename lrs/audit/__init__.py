@@ -1,0 +1,1 @@
+"""What an auditor can ask of the LRS: the hash chain, checkpoints, the feed, replay."""

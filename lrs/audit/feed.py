@@ -1,0 +1,362 @@
+"""The history feed: every event of the store, in store order, one JSON object each.
+
+Statements stored (voiding statements included) and document changes
+(created, stored, merged, deleted) are read from the events table in log
+order, a batch at a time (constant memory whatever the store's size), each
+with its position, type, originator id and version, timestamp, the statement
+or the document change, and its chain hash (`lrs.audit.chain`). Filters: after
+a position (resuming), the events' time range, event types, an Agent and an
+Activity, matched as the statement index matches them (`xapi.identifiers`).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import StoredEvent
+
+from lrs.audit.chain import CHAIN_TABLE, canonical_id, position_column
+from xapi.errors import FieldError
+from xapi.identifiers import VOIDED, agent_key, statement_index_keys
+from xapi.prepare import parse_timestamp
+from xapi.schemas.primitives import is_iri
+from xapi.validation import validate_agent
+
+if TYPE_CHECKING:
+    from lrs.store.application import LearningRecordStore
+
+STATEMENT_TOPIC = "lrs.domain:Statement.Stored"
+DOCUMENT_TOPICS = {
+    "lrs.documents:Document.Created": "document.created",
+    "lrs.documents:Document.Stored": "document.stored",
+    "lrs.documents:Document.Merged": "document.merged",
+    "lrs.documents:Document.Deleted": "document.deleted",
+}
+EVENT_TYPES = ("statement.stored", "statement.voiding", *DOCUMENT_TOPICS.values())
+"""``statement.voiding``: a stored statement whose verb is ``voided`` (Data 2.3.2)."""
+
+# Events are appended in time order give or take the commit delay (the same
+# bound the statement index relies on): past `until` plus this, nothing can match.
+_TIME_SKEW = timedelta(seconds=120)
+_KINDS = {1: "state", 2: "activity_profile", 3: "agent_profile"}
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    """Which events the feed gives. Times are the events' timestamps: after
+    ``since``, up to and including ``until``."""
+
+    after: int = 0
+    since: datetime | None = None
+    until: datetime | None = None
+    types: frozenset[str] = field(default_factory=lambda: frozenset(EVENT_TYPES))
+    agent: str | None = None
+    """An Agent's key (`xapi.identifiers.agent_key`)."""
+    related_agents: bool = False
+    activity: str | None = None
+    related_activities: bool = False
+    limit: int | None = None
+    state: bool = False
+    """Also give each event's topic and stored bytes (base64), so that the chain
+    can be recomputed from the export alone (docs/AUDIT.md)."""
+
+    def topics(self) -> list[str]:
+        topics = [t for t, name in DOCUMENT_TOPICS.items() if name in self.types]
+        if self.types & {"statement.stored", "statement.voiding"}:
+            topics.append(STATEMENT_TOPIC)
+        return topics
+
+
+def feed(store: LearningRecordStore, f: FeedFilter, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """The matching events, in store order."""
+    addresses = _Addresses(store)
+    after = f.after
+    given = 0
+    topics = f.topics()
+    if not topics:
+        return
+    while True:
+        rows = _read(store, after=after, topics=topics, limit=batch)
+        if not rows:
+            return
+        for row in rows:
+            entry = _entry(store, row, addresses)
+            if f.until is not None and entry["_time"] > f.until + _TIME_SKEW:
+                return
+            if _matches(entry, f):
+                entry.pop("_time")
+                entry.pop("_keys")
+                if f.state:
+                    entry["topic"] = str(row["topic"])
+                    entry["state_base64"] = base64.b64encode(bytes(row["state"])).decode("ascii")
+                yield entry
+                given += 1
+                if f.limit is not None and given >= f.limit:
+                    return
+        after = rows[-1]["position"]
+
+
+def ndjson(entries: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+    for entry in entries:
+        yield orjson.dumps(entry) + b"\n"
+
+
+def events_at(store: LearningRecordStore, positions: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The feed entries of the events at these positions."""
+    if not positions:
+        return {}
+    addresses = _Addresses(store)
+    pos = position_column(store.db.dialect)
+    table = store.recorder.events_table_name  # type: ignore[attr-defined]
+    with store.db.read() as cur:
+        in_list, params = cur.in_list(list(positions))
+        rows = cur.execute(
+            f"SELECT e.{pos} AS position, e.originator_id, e.originator_version, e.topic, e.state, "
+            f"c.hash AS hash FROM {table} e LEFT JOIN {CHAIN_TABLE} c ON c.position = e.{pos} "
+            f"WHERE e.{pos} {in_list}",
+            params,
+        ).fetchall()
+    found = {}
+    for row in rows:
+        entry = _entry(store, row, addresses)
+        entry.pop("_time")
+        entry.pop("_keys")
+        found[int(row["position"])] = entry
+    return found
+
+
+def _read(store: LearningRecordStore, *, after: int, topics: list[str], limit: int) -> list[Any]:
+    pos = position_column(store.db.dialect)
+    table = store.recorder.events_table_name  # type: ignore[attr-defined]
+    with store.db.read() as cur:
+        in_topics, topic_params = cur.in_list(topics)
+        return list(cur.execute(
+            f"SELECT e.{pos} AS position, e.originator_id, e.originator_version, e.topic, e.state, "
+            f"c.hash AS hash FROM {table} e LEFT JOIN {CHAIN_TABLE} c ON c.position = e.{pos} "
+            f"WHERE e.{pos} > ? AND e.topic {in_topics} ORDER BY e.{pos} LIMIT ?",
+            (after, *topic_params, limit),
+        ).fetchall())
+
+
+def _entry(store: LearningRecordStore, row: Any, addresses: _Addresses) -> dict[str, Any]:
+    originator_id = row["originator_id"]
+    stored = StoredEvent(
+        originator_id=originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id)),
+        originator_version=int(row["originator_version"]),
+        topic=str(row["topic"]),
+        state=bytes(row["state"]),
+    )
+    event: Any = store.mapper.to_domain_event(stored)
+    entry: dict[str, Any] = {
+        "position": int(row["position"]),
+        "type": "",
+        "originator_id": canonical_id(originator_id),
+        "originator_version": stored.originator_version,
+        "timestamp": event.timestamp.isoformat(),
+        "hash": row["hash"],
+        "_time": event.timestamp,
+    }
+    if stored.topic == STATEMENT_TOPIC:
+        statement = event.statement
+        entry["type"] = "statement.voiding" if statement["verb"]["id"] == VOIDED else "statement.stored"
+        entry["statement"] = statement
+        entry["_keys"] = statement_index_keys(statement)
+    else:
+        entry["type"] = DOCUMENT_TOPICS.get(stored.topic, stored.topic)
+        document = addresses.of(str(entry["originator_id"]), event)
+        change = {}
+        if hasattr(event, "agent"):  # Created: the Agent as given
+            change["agent"] = event.agent
+        if hasattr(event, "content_type"):
+            change["content_type"] = event.content_type
+        if hasattr(event, "content"):
+            change["content_base64"] = event.content
+        entry["document"] = {**document, **change}
+        entry["_keys"] = None
+    return entry
+
+
+def _matches(entry: dict[str, Any], f: FeedFilter) -> bool:
+    if entry["type"] not in f.types:
+        return False
+    time: datetime = entry["_time"]
+    if f.since is not None and time <= f.since:
+        return False
+    if f.until is not None and time > f.until:
+        return False
+    keys = entry["_keys"]
+    if f.agent is not None:
+        if keys is not None:
+            agents = keys.related_agents if f.related_agents else keys.agents
+            if f.agent not in agents:
+                return False
+        elif entry["document"].get("agent_key") != f.agent:
+            return False
+    if f.activity is not None:
+        if keys is not None:
+            activities = keys.related_activities if f.related_activities else keys.activities
+            if f.activity not in activities:
+                return False
+        elif entry["document"].get("activity_id") != f.activity:
+            return False
+    return True
+
+
+class _Addresses:
+    """Where each document is (resource, Activity, Agent, registration, id): in
+    its ``Created`` event, else in its current row. A bounded cache."""
+
+    _SIZE = 10_000
+
+    def __init__(self, store: LearningRecordStore):
+        self.store = store
+        self.cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    def of(self, document_uuid: str, event: Any) -> dict[str, Any]:
+        if hasattr(event, "document_id") and hasattr(event, "kind"):
+            agent = getattr(event, "agent", None)
+            address = {
+                "kind": event.kind,
+                "activity_id": event.activity_id,
+                "agent_key": agent_key(agent) if agent else None,
+                "registration": event.registration,
+                "document_id": event.document_id,
+            }
+        elif document_uuid in self.cache:
+            self.cache.move_to_end(document_uuid)
+            return self.cache[document_uuid]
+        else:
+            address = self._from_row(document_uuid)
+        self.cache[document_uuid] = address
+        if len(self.cache) > self._SIZE:
+            self.cache.popitem(last=False)
+        return address
+
+    def _from_row(self, document_uuid: str) -> dict[str, Any]:
+        with self.store.db.read() as cur:
+            row = cur.execute(
+                "SELECT kind, activity_id, agent_key, registration, document_id FROM xapi_document "
+                "WHERE document_uuid = ?",
+                (document_uuid,),
+            ).fetchone()
+        if row is None:
+            return {"kind": None, "activity_id": None, "agent_key": None, "registration": None,
+                    "document_id": None}
+        return {
+            "kind": _KINDS.get(int(row["kind"])),
+            "activity_id": row["activity_id"] or None,
+            "agent_key": row["agent_key"] or None,
+            "registration": row["registration"] or None,
+            "document_id": row["document_id"],
+        }
+
+
+# --- parameters (HTTP query and CLI options alike) -----------------------------------
+
+FEED_PARAMETERS = ("after", "since", "until", "type", "agent", "related_agents", "activity",
+                   "related_activities", "limit", "state")
+
+
+def parse_filter(values: Mapping[str, str]) -> tuple[FeedFilter | None, list[FieldError]]:
+    """A `FeedFilter` from string parameters, or every error (each with the
+    parameter as its path); unknown parameters are errors."""
+    errors = [FieldError(name, "unknown-parameter", "not a parameter of the feed")
+              for name in values if name not in FEED_PARAMETERS]
+    fields: dict[str, Any] = {}
+    for name, raw in values.items():
+        parser = _PARSERS.get(name)
+        if parser is None:
+            continue
+        try:
+            fields[name] = parser(name, raw)
+        except _Rejected as exc:
+            errors.extend(exc.errors)
+    if errors:
+        return None, errors
+    if "type" in fields:
+        fields["types"] = fields.pop("type")
+    return FeedFilter(**fields), []
+
+
+class _Rejected(Exception):
+    def __init__(self, *errors: FieldError):
+        super().__init__(errors)
+        self.errors = list(errors)
+
+
+def _position(name: str, raw: str) -> int:
+    if not raw.isascii() or not raw.isdigit():
+        raise _Rejected(FieldError(name, "non-negative-integer", f"must be a non-negative integer, not {raw!r}"))
+    return int(raw)
+
+
+def _positive(name: str, raw: str) -> int:
+    value = _position(name, raw)
+    if value == 0:
+        raise _Rejected(FieldError(name, "positive-integer", "must be at least 1"))
+    return value
+
+
+def _time(name: str, raw: str) -> datetime:
+    try:
+        return parse_timestamp(raw)
+    except ValueError:
+        raise _Rejected(FieldError(name, "timestamp", f"{raw!r} is not an ISO 8601 timestamp")) from None
+
+
+def _types(name: str, raw: str) -> frozenset[str]:
+    given = [t.strip() for t in raw.split(",") if t.strip()]
+    unknown = [t for t in given if t not in EVENT_TYPES]
+    if unknown or not given:
+        raise _Rejected(FieldError(name, "event-type", "must be a comma-separated list of: "
+                                   + ", ".join(EVENT_TYPES)))
+    return frozenset(given)
+
+
+def _agent(name: str, raw: str) -> str:
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise _Rejected(FieldError(name, "agent-json", "is not valid JSON")) from None
+    if not isinstance(data, dict):
+        raise _Rejected(FieldError(name, "agent-object", "must be a JSON object: an Agent or identified Group"))
+    problems = validate_agent(data, path=name)
+    if problems:
+        raise _Rejected(*problems)
+    key = agent_key(data)
+    if key is None:
+        raise _Rejected(FieldError(name, "agent-identified", "must be an Agent or identified Group"))
+    return key
+
+
+def _activity(name: str, raw: str) -> str:
+    if not is_iri(raw):
+        raise _Rejected(FieldError(name, "iri", f"{raw!r} is not an IRI with a scheme"))
+    return raw
+
+
+def _boolean(name: str, raw: str) -> bool:
+    if raw not in ("true", "false"):
+        raise _Rejected(FieldError(name, "boolean", f"must be true or false, not {raw!r}"))
+    return raw == "true"
+
+
+_PARSERS: dict[str, Callable[[str, str], Any]] = {
+    "after": _position,
+    "since": _time,
+    "until": _time,
+    "type": _types,
+    "agent": _agent,
+    "related_agents": _boolean,
+    "activity": _activity,
+    "related_activities": _boolean,
+    "limit": _positive,
+    "state": _boolean,
+}

@@ -1,0 +1,1 @@
+"""Running it in production: metrics, the JSON request log, gunicorn, availability."""

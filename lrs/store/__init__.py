@@ -1,0 +1,1 @@
+"""The event-sourced core: the application, its recorders, transcoder and database."""
