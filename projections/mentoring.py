@@ -33,6 +33,12 @@ DAY_US = 86_400_000_000
 WEEK_US = 7 * DAY_US
 # 1970-01-01 was a Thursday: ISO weeks (starting on Monday) are offset by 3 days.
 _MONDAY_OFFSET_US = 3 * DAY_US
+# The week number in SQL, floored like Python's ``//``: both stores truncate integer
+# division toward zero, which put every instant before Monday 1969-12-29 in the week
+# after its own; a negative quotient that is not exact is one less.
+_SHIFTED = f"(ts_us + {_MONDAY_OFFSET_US})"
+_FLOOR_WEEK = (f"({_SHIFTED} / {WEEK_US} - CASE WHEN {_SHIFTED} < 0"
+               f" AND {_SHIFTED} / {WEEK_US} * {WEEK_US} <> {_SHIFTED} THEN 1 ELSE 0 END)")
 
 _FACT_COLUMNS = (
     ("position", "bigint"),
@@ -427,7 +433,7 @@ def weekly_counts(cur: Cursor, window: Window, kinds: Sequence[Kind] = STATEMENT
     where, params = window.where()
     in_kinds, kind_params = cur.in_list([int(k) for k in kinds])
     rows = cur.execute(
-        f"SELECT kind, (ts_us + {_MONDAY_OFFSET_US}) / {WEEK_US} AS week, COUNT(*) AS n,"
+        f"SELECT kind, {_FLOOR_WEEK} AS week, COUNT(*) AS n,"
         f" SUM(value) AS value_sum, COUNT(value) AS value_n FROM mentoring_fact WHERE {where}"
         f" AND kind {in_kinds} GROUP BY kind, week",
         [*params, *kind_params],

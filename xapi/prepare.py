@@ -216,9 +216,15 @@ def _zone(designator: str | None) -> timezone:
     return timezone(-offset if designator[0] == "-" else offset)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def epoch_us(moment: datetime) -> int:
-    """Microseconds since the epoch: how the index tables keep instants."""
-    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
+    """Microseconds since the epoch: how the index tables keep instants. Exact integer
+    arithmetic: ``int(moment.timestamp())`` truncates toward zero, which moved every
+    instant before 1970 with a fraction of a second one second later."""
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 def from_epoch_us(value: int) -> datetime:

@@ -3,6 +3,7 @@ hand-computed figures of `tests.projections.scenario`, on both stores."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from projections.program_tracking import PairAtRisk, Week, WeekRating
 from tests.projections import factories as f
 from tests.projections.scenario import AT, statements
 from tests.projections.support import Figures, post, us
+from xapi.prepare import format_timestamp, parse_timestamp
 
 ADA, BOB, GRACE, ALAN = (f.key(a) for a in (f.ADA, f.BOB, f.GRACE, f.ALAN))
 
@@ -114,3 +116,27 @@ def test_membership_holds_before_the_start_of_the_range(figures: Figures) -> Non
 def test_unknown_program_has_no_summary(figures: Figures) -> None:
     """A program no profile statement names has no tracking summary."""
     assert figures.summary(AT, program=f.OTHER_PROGRAM) is None
+
+
+@pytest.mark.parametrize(("timestamp", "monday"), [
+    ("1950-01-04T12:00:00Z", "1950-01-02"),         # a Wednesday long before the epoch
+    ("1969-12-28T23:59:59.999Z", "1969-12-22"),     # the last instant before the epoch's Monday
+    ("1969-12-29T00:00:00Z", "1969-12-29"),         # the epoch's Monday itself
+    ("1970-01-01T00:00:00Z", "1969-12-29"),         # the epoch, a Thursday
+    ("1970-01-04T23:59:59.999Z", "1969-12-29"),     # the Sunday that ends the epoch's week
+    ("1970-01-05T00:00:00Z", "1970-01-05"),
+    ("0001-01-03T12:00:00Z", "0001-01-01"),         # year 1 began on a Monday
+])
+def test_weekly_series_puts_every_instant_in_its_own_iso_week(
+        app: Any, project: Any, client: Any, timestamp: str, monday: str) -> None:
+    """ISO weeks start on Monday (UTC) for every instant, before 1970 too: the week number
+    is floored, never truncated toward zero (a session on Wed 1950-01-04 is in the week of
+    Monday 1950-01-02, not 1950-01-09)."""
+    post(client, f.enrolment(f.GRACE, "mentor", timestamp), f.enrolment(f.ADA, "mentee", timestamp),
+         f.session(f.ADA, f.GRACE, timestamp, "PT1H"), f.feedback(f.ADA, f.GRACE, timestamp, rating=4))
+    figures = Figures(app, project)
+    just_after = format_timestamp(parse_timestamp(timestamp) + timedelta(milliseconds=1))
+    weeks = figures.weeks(AT, since=timestamp, until=just_after)
+    assert [(w.week, w.sessions) for w in weeks] == [(monday, 1)]
+    summary = figures.summary(AT)
+    assert summary is not None and summary.rating_trend == (WeekRating(monday, 4.0, 1),)

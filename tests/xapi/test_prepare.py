@@ -9,7 +9,9 @@ import pytest
 
 from tests import factories as f
 from xapi.prepare import (
+    epoch_us,
     format_timestamp,
+    from_epoch_us,
     normalize_context_activities,
     parse_timestamp,
     prepare,
@@ -270,3 +272,17 @@ def test_parse_timestamp_rejects_what_is_not_an_iso_8601_date_and_time(text: str
 def test_parse_timestamp_reads_what_format_timestamp_writes():
     # Data 4.5: stored values are read back for since/until and comparison
     assert parse_timestamp(format_timestamp(STORED)) == STORED.replace(microsecond=123000)
+
+
+@pytest.mark.parametrize(("timestamp", "micros"), [
+    ("1970-01-01T00:00:00Z", 0),
+    ("1970-01-01T00:00:00.000001Z", 1),
+    ("1969-12-31T23:59:59.999999Z", -1),
+    ("1969-12-28T23:59:59.999Z", -259_200_001_000),
+    ("0001-01-01T00:00:00Z", -62_135_596_800_000_000),
+])
+def test_epoch_us_is_exact_before_the_epoch(timestamp: str, micros: int) -> None:
+    """Instants before 1970 with a fraction of a second keep their place: the index and the
+    views compare them in microseconds, and a round trip gives the instant back."""
+    assert epoch_us(parse_timestamp(timestamp)) == micros
+    assert from_epoch_us(micros) == parse_timestamp(timestamp)
