@@ -22,7 +22,7 @@ import os
 import sys
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +139,7 @@ class Run:
         self.results: dict[str, Any] = {
             "bench": "lrs-bench/1",
             "command": " ".join([Path(sys.executable).name, "-m", "bench", *sys.argv[1:]]),
-            "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": report.machine_info(),
             "git": report.git_info(),
             "store": {"kind": ns.store},
@@ -256,7 +256,7 @@ class Run:
                     bad = {k: v for k, v in fig["lrs"]["status"].items() if k != "200"}
                     if bad:
                         self.problems.append(f"query {kind} at {size:,}: non-200 answers {bad}")
-                except Exception as exc:  # noqa: BLE001 - reported, not hidden
+                except Exception as exc:
                     fig["error"] = f"{type(exc).__name__}: {exc}"
                     self.problems.append(f"query {kind} at {size:,}: {fig['error']}")
             for name, first in (("paging_all", f"/xapi/statements?limit={ns.query_limit}"),
@@ -272,7 +272,7 @@ class Run:
                     if fig["duplicates"] or fig["errors"]:
                         self.problems.append(f"{name} at {size:,}: {fig['duplicates']} repeated statement(s), "
                                              f"errors: {fig['errors'][:1]}")
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     block[name] = {"error": f"{type(exc).__name__}: {exc}"}
                     self.problems.append(f"{name} at {size:,}: {block[name]['error']}")
         finally:
@@ -303,7 +303,7 @@ class Run:
                                         workdir=workdir)
                 r["noise"] = phase.result
                 self.note_noise(f"ingest {label} {name}", phase.result)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 suite[name] = {"error": f"{type(exc).__name__}: {exc}"}
                 self.problems.append(f"ingest {label} {name}: {suite[name]['error'][:300]}")
                 if not self.check_server(f"ingest {label} {name}"):
@@ -387,7 +387,7 @@ class Run:
             self.log(f"  {self.results['projection_lag']['status']}")
         except KeyboardInterrupt:
             self.problems.append("run interrupted")
-        except Exception as exc:  # noqa: BLE001 - whatever broke is in the report
+        except Exception as exc:
             self.problems.append(f"run aborted: {type(exc).__name__}: {exc}")
             self.results["traceback"] = traceback.format_exc()
             self.log(self.results["traceback"])
@@ -402,7 +402,7 @@ class Run:
             if self.raw is not None:
                 try:
                     self.raw.close()
-                except Exception:  # noqa: BLE001
+                except Exception:
                     pass
             if self.store is not None:
                 self.store.drop()

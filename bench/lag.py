@@ -73,7 +73,7 @@ def measure_projection_lag(server: Any, *, duration: float, rate: float = 2000, 
              "--authorization", server.authorization, "--rate", str(rate), "--batch", str(batch),
              "--concurrency", str(concurrency), "--duration", str(duration), "--seed", str(seed),
              "--out", str(output)],
-            cwd=ROOT, preexec_fn=_die_with_parent,  # noqa: PLW1509 - as bench.server does
+            cwd=ROOT, preexec_fn=_die_with_parent,
         )
         samples = tracker.sample_while(lambda _covered: generator.poll() is None)
         if generator.returncode != 0 or not output.exists():

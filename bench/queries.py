@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -107,7 +107,7 @@ def _agent_param(mbox: str) -> str:
 
 def _minus_1ms(timestamp: str) -> str:
     moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00")) - timedelta(milliseconds=1)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def plan(corpus: Corpus, size: int, *, repeat: int, limit: int, client: Client,
@@ -124,7 +124,8 @@ def plan(corpus: Corpus, size: int, *, repeat: int, limit: int, client: Client,
         learner = corpus.learner_of(r)
         mbox = corpus.learner_agent(learner)["mbox"]
         agents.append(Target(f"/xapi/statements?agent={_agent_param(mbox)}&limit={limit}", 1,
-                             "mbox:" + mbox, raw_direct_only=True, expected=min(limit, per_learner[learner] * STATEMENTS_PER_REGISTRATION)))
+                             "mbox:" + mbox, raw_direct_only=True,
+                             expected=min(limit, per_learner[learner] * STATEMENTS_PER_REGISTRATION)))
     p.targets["agent"] = agents
 
     # since: just before the `stored` of statements at 50..90 % of the size, read back over

@@ -33,7 +33,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ class RawSchemaError(RuntimeError):
 
 
 def _iso(us: int) -> str:
-    dt = datetime.fromtimestamp(us / 1e6, tz=timezone.utc)
+    dt = datetime.fromtimestamp(us / 1e6, tz=UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
@@ -390,7 +390,7 @@ def lrs_key_rows_per_statement(kind: str, database_url: str) -> float | None:
             finally:
                 conn.close()
         return round(k / s, 2) if s else None
-    except Exception:  # noqa: BLE001 - a comparison, never fatal
+    except Exception:
         return None
 
 
@@ -411,7 +411,7 @@ def index_inventory(kind: str, database_url: str) -> dict[str, Any]:
                                     "ORDER BY tbl_name, name").fetchall()
             finally:
                 conn.close()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
     out: dict[str, list[str]] = {}
     for table, name in rows:

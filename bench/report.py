@@ -147,7 +147,7 @@ def _f(v: Any, digits: int = 1) -> str:
 
 
 def _row(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -165,7 +165,9 @@ def render(results: dict[str, Any]) -> str:
         f"load average at start {', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}",
         f"server: lrs serve (gunicorn gthread), workers {srv['workers']} x {srv['threads']} threads; "
         f"load generator: {results['loadgen']['engine']} ({results['loadgen'].get('version') or ''})",
-        f"store statistics: {'ANALYZE after each load (--analyze)' if results['config'].get('analyze_after_load') else 'as the LRS leaves them'}",
+        "store statistics: "
+        + ("ANALYZE after each load (--analyze)" if results["config"].get("analyze_after_load")
+           else "as the LRS leaves them"),
         f"code: {git.get('commit') or '?'}"
         + (f" + uncommitted changes in {len(git['uncommitted_changes_outside_bench'])} file(s)"
            if git.get("uncommitted_changes_outside_bench") else ""),

@@ -40,7 +40,7 @@ def _die_with_parent() -> None:
         import signal
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - not Linux: the harness's own cleanup still runs
+    except Exception:
         pass
 
 
@@ -129,7 +129,7 @@ class Store:
                     "FROM pg_stat_user_tables WHERE relname IN ('xapi_statement', 'xapi_statement_key') "
                     "ORDER BY relname").fetchall()
             return {name: {"rows": rows_, "analyzed": analyzed} for name, rows_, analyzed in rows}
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return {"error": f"{type(exc).__name__}: {exc}"}
 
     def size_bytes(self) -> int | None:
@@ -140,7 +140,7 @@ class Store:
 
             with psycopg.connect(self.database_url, autocommit=True) as conn:
                 return int(conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
-        except Exception:  # noqa: BLE001 - a size is nice to have, never fatal
+        except Exception:
             return None
 
     def drop(self) -> None:
@@ -150,7 +150,7 @@ class Store:
             try:
                 with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5) as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 print(f"bench: could not drop database {self.database}: {exc}", file=sys.stderr)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -203,7 +203,7 @@ class Server:
         if created.returncode != 0:
             raise ServerError(f"lrs credentials create failed:\n{created.stdout}{created.stderr}")
         self.log_path = self.store.data_dir / f"server-{self.port}.log"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115
+        self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "lrs.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--workers", str(self.workers), "--threads", str(self.threads)],

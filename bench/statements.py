@@ -22,7 +22,7 @@ import hashlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 LEARNERS = 20_000
@@ -178,7 +178,7 @@ class Corpus:
         rnd = _digest(self.seed, "result", i)
         raw = rnd[0] % 101
         seconds = 60 + int.from_bytes(rnd[1:3], "big") % 3600
-        when = datetime(2026, 1, 5, 8, tzinfo=timezone.utc) + timedelta(
+        when = datetime(2026, 1, 5, 8, tzinfo=UTC) + timedelta(
             hours=r * 3 % 6000, minutes=k * 4, seconds=rnd[3] % 60, milliseconds=rnd[4] * 3)
         doc: dict[str, Any] = {}
         if with_id:

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -155,7 +155,7 @@ class CredentialStore:
             raise UnknownScope(f"unknown scopes: {', '.join(sorted(unknown))}")
         key = key or secrets.token_hex(10)
         secret = secret or secrets.token_urlsafe(24)
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db.transaction(commit=True) as cur:
             cur.execute(
                 "INSERT INTO lrs_credential (key, secret_hash, scopes, label, created_at, role) "
@@ -274,7 +274,7 @@ _COLUMNS = "key, scopes, label, created_at, revoked_at, role, secret_rotated_at"
 def _now() -> str:
     """Revocations and rotations to the microsecond: they are compared with the
     issue time of tokens."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _credential(row: Any) -> Credential:

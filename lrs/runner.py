@@ -276,7 +276,7 @@ class ProjectionRunner:
             except _Superseded:
                 log.debug("projection %s: batch after %d applied by another runner", view.name, start)
                 continue
-            except Exception as exc:  # noqa: BLE001 - reported per view
+            except Exception as exc:
                 failure = ViewFailed(view.name, start + 1, batch.end)
                 failure.__cause__ = exc
                 failures.append(failure)

@@ -23,7 +23,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -248,7 +248,7 @@ def stored_secret(db: Database, name: str = _GENERATED_SECRET) -> str:
         row = cur.execute(select, (name,)).fetchone()
     if row is not None:
         return str(row["value"])
-    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    created = datetime.now(UTC).isoformat(timespec="seconds")
     with db.transaction(commit=True) as cur:
         # Of two processes starting together, the first insert wins; both read it.
         cur.execute(

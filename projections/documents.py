@@ -114,7 +114,7 @@ def find_in_scope(
 
 def _row(row: Mapping[str, Any]) -> DocumentRow:
     # keys(): sqlite3.Row's `in` looks at values, not column names.
-    content = row["content"] if "content" in row.keys() else None  # noqa: SIM118
+    content = row["content"] if "content" in row.keys() else None
     return DocumentRow(
         document_uuid=str(row["document_uuid"]),
         kind=_KINDS[int(row["kind"])],

@@ -118,7 +118,7 @@ def write_statements(cur: Cursor, entries: Sequence[tuple[int, Mapping[str, Any]
 
 def _flagged(
     kind: KeyKind, direct: Sequence[str], related: Sequence[str], position: int
-) -> list[tuple[int, str, int, int]]:
+) -> list[tuple[KeyKind, str, int, int]]:
     direct_set = set(direct)
     rows = [(kind, key, position, 1) for key in direct]
     rows.extend((kind, key, position, 0) for key in related if key not in direct_set)

@@ -9,7 +9,7 @@ import base64
 import hashlib
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 import jwt
@@ -239,7 +239,7 @@ def signing_identity(common_name: str = "Example LMS statement signer") -> Signi
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Example LMS"),
         x509.NameAttribute(NameOID.COMMON_NAME, common_name),
     ])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)

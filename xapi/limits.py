@@ -26,8 +26,8 @@ def json_depth(raw: bytes) -> int:
     read from the bytes before any parser builds them.
 
     Escapes are dropped, then everything but brackets and quotes (at C speed),
-    then strings (whose brackets do not count); the brackets left are counted. On text that is not JSON the answer is approximate, which is
-    harmless: such a body is refused by the parser anyway.
+    then strings (whose brackets do not count); the brackets left are counted. On text that is
+    not JSON the answer is approximate, which is harmless: such a body is refused by the parser anyway.
     """
     if raw.count(b"[") + raw.count(b"{") == 0:
         return 0

@@ -229,4 +229,4 @@ def epoch_us(moment: datetime) -> int:
 
 def from_epoch_us(value: int) -> datetime:
     seconds, micros = divmod(value, 1_000_000)
-    return datetime.fromtimestamp(seconds, timezone.utc).replace(microsecond=micros)
+    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=micros)

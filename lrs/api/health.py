@@ -65,7 +65,7 @@ class Readiness:
         try:
             report["pending_migrations"] = self.services.store.db.pending_migrations()
             report["store"] = True
-        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        except Exception as exc:
             log.warning("readiness: the store is unreachable", extra=_fields(error=_describe(exc)))
             report["problems"].append("store unreachable")  # details in the log only
             return report
@@ -73,7 +73,7 @@ class Readiness:
             report["problems"].append("migrations not applied: " + ", ".join(report["pending_migrations"]))
         try:
             status = self.services.projections.status()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.warning("readiness: no projection status", extra=_fields(error=_describe(exc)))
             report["problems"].append("projection status unavailable")
             return report

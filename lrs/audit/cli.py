@@ -204,7 +204,7 @@ class _open:
         self.handle: IO[bytes] | None = None
 
     def __enter__(self) -> IO[bytes]:
-        self.handle = sys.stdout.buffer if self.path == "-" else open(self.path, "wb")  # noqa: SIM115
+        self.handle = sys.stdout.buffer if self.path == "-" else open(self.path, "wb")
         return self.handle
 
     def __exit__(self, *exc: Any) -> None:

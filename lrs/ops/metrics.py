@@ -29,6 +29,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from lrs.store.application import StoreObserver
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -45,7 +47,7 @@ def multiprocess_dir() -> str | None:
     return os.environ.get(MULTIPROC_ENV) or None
 
 
-class Metrics:
+class Metrics(StoreObserver):
     """The metrics of one process. In multiprocess mode the objects write to the
     shared directory and are registered nowhere (a scrape reads the files);
     otherwise they live in this object's own registry, so two apps in one

@@ -233,9 +233,9 @@ class _Builder:
             mentor, mentee = pairs[steady[0]]
             cover = next(m for m in mentors if m is not mentor)
             day = cfg.since + rng.randint(14, max(14, cfg.weeks * 7 - 2)) * DAY
-            ts = self.at_or_none(self.moment(day))
-            if ts is not None and ts > first_session[steady[0]][0]:
-                self.session(program, 0, cover, mentee, ts, self.uuid(), number=1)
+            cover_at = self.at_or_none(self.moment(day))
+            if cover_at is not None and cover_at > first_session[steady[0]][0]:
+                self.session(program, 0, cover, mentee, cover_at, self.uuid(), number=1)
         self.comment_threads(program)
 
     def patterns(self, count: int) -> list[str]:
@@ -348,7 +348,7 @@ class _Builder:
                 weights = (1, 3, 10, 30, 30) if pattern == "steady" else (4, 8, 20, 15, 6)
                 rating = 1 if mistake else rng.choices((1, 2, 3, 4, 5), weights=weights)[0]
                 given = self.feedback(program, mentee, mentor, ts, activity, registration, rating)
-                if mistake or rating <= 2 and rng.random() < 0.5:  # the wrong star: voided, given again
+                if mistake or (rating <= 2 and rng.random() < 0.5):  # the wrong star: voided, given again
                     self.void(given[0], given[1], ts + timedelta(minutes=rng.randint(1, 20)), mentee)
                     self.feedback(program, mentee, mentor, ts + timedelta(minutes=25), activity,
                                   registration, rating + 2)
@@ -396,7 +396,7 @@ class _Builder:
                     f"{self.base}/extensions/target-date": target_date.isoformat()}),
             }, Fact("goal_set", program.id, mentee.key, set_at, target=goal["id"], target_date=target_date))
             met_at = self.at_or_none(set_at + rng.uniform(0.4, 1.1) * target_days * DAY, stop)
-            if (mistake and n == 0 or rng.random() < 0.15) and met_at is not None:  # ticked by mistake
+            if ((mistake and n == 0) or rng.random() < 0.15) and met_at is not None:  # ticked by mistake
                 early = set_at + (met_at - set_at) / 3
                 wrong = self.goal_met(program, mentee, goal, early, registration)
                 self.void(wrong[0], wrong[1], early + timedelta(hours=rng.uniform(1, 48)), mentee)
@@ -506,8 +506,8 @@ class _Builder:
         for ts, statement, fact in roots:
             if rng.random() < 0.2 and not voided_one:  # posted in the wrong thread: removed
                 voided_one = True
-                when = ts + timedelta(minutes=rng.randint(2, 30))
-                self.void(statement, fact, when, self.people[fact.actor])
+                voided_at = ts + timedelta(minutes=rng.randint(2, 30))
+                self.void(statement, fact, voided_at, self.people[fact.actor])
                 continue
             if rng.random() > 0.4:
                 continue

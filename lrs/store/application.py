@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -70,10 +70,10 @@ class StoredClock:
     """`stored` timestamps that never go backwards within this process."""
 
     def __init__(self) -> None:
-        self._last = datetime.min.replace(tzinfo=timezone.utc)
+        self._last = datetime.min.replace(tzinfo=UTC)
 
     def now(self) -> datetime:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         now = now.replace(microsecond=now.microsecond // 1000 * 1000)
         if now < self._last:
             now = self._last
@@ -174,10 +174,10 @@ class LearningRecordStore(Application[UUID]):
                 try:
                     self._append(request.prepared, request.attachments, request.version)
                     request.finish()
-                except Exception as exc:  # noqa: BLE001 - handed to the waiting request
+                except Exception as exc:
                     request.finish(exc)
             return
-        except Exception as exc:  # noqa: BLE001 - every request of the group sees it
+        except Exception as exc:
             for request in group:
                 request.finish(exc)
             return
@@ -194,7 +194,7 @@ class LearningRecordStore(Application[UUID]):
         exactly one event, and this path costs a fraction of the generic one.
         The index rows and the attachment content go in the append's transaction.
         """
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         events = [Statement.stored_event(s, now) for s in statements]
 
         def index(cursor: Cursor, positions: Sequence[int]) -> None:
@@ -294,7 +294,7 @@ class LearningRecordStore(Application[UUID]):
     def consistent_through(self) -> datetime:
         """Every statement stored before this instant is visible to queries: the
         index is written in the append's own transaction."""
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     # --- maintenance -----------------------------------------------------------
 

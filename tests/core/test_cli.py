@@ -53,7 +53,9 @@ def test_migrate_is_idempotent(env: str, capsys: pytest.CaptureFixture[str]) -> 
     assert "up to date" in capsys.readouterr().out
 
 
-def test_credentials_create_with_a_role_gets_the_scopes_of_the_role(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_credentials_create_with_a_role_gets_the_scopes_of_the_role(
+    env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["credentials", "create", "--key", "coord", "--role", "coordinator"]) == 0
     created = json.loads(capsys.readouterr().out)
     assert created["role"] == "coordinator" and created["scopes"] == ["coordinator/read"]

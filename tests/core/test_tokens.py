@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -307,7 +307,7 @@ def test_tokens_rotated_key_is_refused_once_removed(credentials, rsa_pem, ec_pem
 
 
 def _at(moment: float) -> str:
-    return datetime.fromtimestamp(moment, timezone.utc).isoformat(timespec="microseconds")
+    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="microseconds")
 
 
 def test_tokens_of_a_revoked_credential_are_refused(credentials):
@@ -399,4 +399,4 @@ def test_tokens_expiry_is_the_configured_lifetime(credentials):
     issued = tokens.issue(credentials["lms"])
     _, claims, _ = parts(issued.access_token)
     assert issued.expires_in == 60 and claims["exp"] - claims["nbf"] == 60
-    assert datetime.fromtimestamp(claims["exp"], timezone.utc) - datetime.now(timezone.utc) < timedelta(seconds=61)
+    assert datetime.fromtimestamp(claims["exp"], UTC) - datetime.now(UTC) < timedelta(seconds=61)

@@ -48,7 +48,10 @@ def test_hostile_names_never_reach_a_page_as_markup(coordinator: Browser, hostil
 
 def test_hostile_names_are_shown_as_text(coordinator: Browser, hostile: dict[str, Any]) -> None:
     program = coordinator.get(f"/dashboard/program?id={hostile['program']}").get_data(as_text=True)
-    assert "Program &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in program
+    assert (
+        "Program &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;&#34;&gt;"
+        "&lt;img src=x onerror=alert(1)&gt;"
+    ) in program
     assert "Mentor &#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in program
     assert "Mentee &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;" in program
 

@@ -4,7 +4,7 @@ modification times (Communication 2.1.3), and HEAD (Communication 1.1)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -119,7 +119,7 @@ def test_headers_consistent_through_is_on_a_statement_query(client):
     response = client.get(STATEMENTS)
     stored = parse_timestamp(stored_statement(client, statement_id)["stored"])
     assert consistent_through(response) >= stored
-    assert consistent_through(response) <= datetime.now(timezone.utc) + timedelta(seconds=1)
+    assert consistent_through(response) <= datetime.now(UTC) + timedelta(seconds=1)
 
 
 def test_headers_consistent_through_is_on_a_single_statement(client):
@@ -134,7 +134,7 @@ def test_headers_consistent_through_is_on_a_404(client):
     # Communication 2.1.3: "on all responses to Statements Resource requests"
     response = get_statement(client, str(uuid.uuid4()))
     assert response.status_code == 404
-    assert consistent_through(response) <= datetime.now(timezone.utc) + timedelta(seconds=1)
+    assert consistent_through(response) <= datetime.now(UTC) + timedelta(seconds=1)
 
 
 def test_headers_consistent_through_is_on_a_post(client):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -62,10 +62,10 @@ def test_statements_post_assigns_an_id_when_the_statement_has_none(client):
 
 def test_statements_post_overwrites_a_sent_stored_with_the_time_it_was_stored(client):
     # Data 2.4.8: the LRS MUST overwrite any value in the "stored" property
-    before = datetime.now(timezone.utc) - timedelta(milliseconds=1)
+    before = datetime.now(UTC) - timedelta(milliseconds=1)
     statement = f.statement(stored="2020-01-01T00:00:00.000Z")
     post_statements(client, statement)
-    after = datetime.now(timezone.utc) + timedelta(milliseconds=1)
+    after = datetime.now(UTC) + timedelta(milliseconds=1)
     stored = parse_timestamp(stored_statement(client, statement["id"])["stored"])
     assert before <= stored <= after
 

@@ -258,7 +258,7 @@ def test_statements_query_more_pages_through_every_statement_once(client):
     ids = post_statements(client, *(f.statement() for _ in range(23)))
     found = pages(client, query(client, limit=5))
     assert [len(page) for page in found] == [5, 5, 5, 5, 3]
-    assert sum(found, []) == ids[::-1]
+    assert [i for page in found for i in page] == ids[::-1]
 
 
 def test_statements_query_more_keeps_the_filters_and_order(client):
@@ -269,7 +269,7 @@ def test_statements_query_more_keeps_the_filters_and_order(client):
     batch = [s for pair in zip(wanted, others, strict=True) for s in pair]
     post_statements(client, *batch)
     found = pages(client, query(client, verb=f.VERB_COMPLETED, ascending=True, limit=3))
-    assert sum(found, []) == [s["id"] for s in wanted]
+    assert [i for page in found for i in page] == [s["id"] for s in wanted]
 
 
 def test_statements_query_more_has_no_repeats_or_skips_while_statements_arrive(client):
@@ -280,7 +280,7 @@ def test_statements_query_more_has_no_repeats_or_skips_while_statements_arrive(c
     def post_one() -> None:
         arrived.extend(post_statements(client, f.statement()))
 
-    found = sum(pages(client, query(client, limit=4), between=post_one), [])
+    found = [i for page in pages(client, query(client, limit=4), between=post_one) for i in page]
     assert len(found) == len(set(found))
     assert [i for i in found if i not in arrived] == ids[::-1]
 
@@ -293,7 +293,7 @@ def test_statements_query_more_ascending_has_no_repeats_or_skips_while_statement
     def post_one() -> None:
         arrived.extend(post_statements(client, f.statement()))
 
-    found = sum(pages(client, query(client, limit=3, ascending=True), between=post_one), [])
+    found = [i for page in pages(client, query(client, limit=3, ascending=True), between=post_one) for i in page]
     assert len(found) == len(set(found))
     assert found[: len(ids)] == ids
     assert set(found[len(ids):]) <= set(arrived)

@@ -76,7 +76,9 @@ def enrolment(who: dict[str, Any], role: str, timestamp: str = "2026-01-05T09:00
     )
 
 
-def pairing(mentor: dict[str, Any], mentee: dict[str, Any], timestamp: str = "2026-01-05T10:00:00Z", **kw: Any) -> dict[str, Any]:
+def pairing(
+    mentor: dict[str, Any], mentee: dict[str, Any], timestamp: str = "2026-01-05T10:00:00Z", **kw: Any
+) -> dict[str, Any]:
     return _statement(mentor, f"{BASE}/verbs/paired-with", mentee, timestamp, **kw)
 
 
@@ -106,11 +108,15 @@ def video(name: str = "listening") -> dict[str, Any]:
     }
 
 
-def video_started(who: dict[str, Any], name: str, timestamp: str, verb: str = ADL + "initialized", **kw: Any) -> dict[str, Any]:
+def video_started(
+    who: dict[str, Any], name: str, timestamp: str, verb: str = ADL + "initialized", **kw: Any
+) -> dict[str, Any]:
     return _statement(who, verb, video(name), timestamp, **kw)
 
 
-def video_watched(who: dict[str, Any], name: str, timestamp: str, duration: str = "PT10M", progress: float = 0.5, **kw: Any) -> dict[str, Any]:
+def video_watched(
+    who: dict[str, Any], name: str, timestamp: str, duration: str = "PT10M", progress: float = 0.5, **kw: Any
+) -> dict[str, Any]:
     result = {"duration": duration, "extensions": {VIDEO_PROGRESS: progress}}
     return _statement(who, ADL + "terminated", video(name), timestamp, result=result, **kw)
 

@@ -122,7 +122,8 @@ def test_comment_mentions_are_one_fact_per_agent() -> None:
 def test_goal_set_reads_the_target_date() -> None:
     """Goal set: set-goal on a goal, target-date extension "YYYY-MM-DD"."""
     fact = only_fact(f.goal_set(f.ADA, "listen", TS, "2026-03-01"))
-    assert (fact.kind, fact.object, fact.detail) == (Kind.GOAL_SET, "https://lrs.example.org/goals/listen", "2026-03-01")
+    expected = (Kind.GOAL_SET, "https://lrs.example.org/goals/listen", "2026-03-01")
+    assert (fact.kind, fact.object, fact.detail) == expected
 
 
 def test_goal_set_with_an_invalid_target_date_has_none() -> None:

@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,7 @@ def test_timestamps_lie_in_the_weeks_before_at() -> None:
 def test_statements_are_posted_roughly_in_chronological_order() -> None:
     """Most statements come in timestamp order; a few arrive late (an app syncing after being offline)."""
     stamps = [_ts(s["timestamp"]) for s in full().statements]
-    out_of_order = sum(1 for a, b in zip(stamps, stamps[1:], strict=False) if b < a)
+    out_of_order = sum(1 for a, b in pairwise(stamps) if b < a)
     assert 0 < out_of_order < len(stamps) * 0.05
 
 
@@ -236,7 +237,7 @@ def test_weekly_series_adds_up_to_the_totals() -> None:
             m["comments"] for m in program["mentors"])
         mondays = [date.fromisoformat(w["week"]) for w in weekly]
         assert all(d.weekday() == 0 for d in mondays) and mondays == sorted(mondays)
-        assert all(b - a == timedelta(days=7) for a, b in zip(mondays, mondays[1:], strict=False))
+        assert all(b - a == timedelta(days=7) for a, b in pairwise(mondays))
 
 
 def test_sessions_are_counted_once_for_the_mentee_and_once_for_the_mentor() -> None:

@@ -157,7 +157,8 @@ def long_statement() -> dict[str, Any]:
         },
         "result": {
             "extensions": {
-                "http://example.com/profiles/meetings/resultextensions/minuteslocation": "X:\\meetings\\minutes\\examplemeeting.one"
+                "http://example.com/profiles/meetings/resultextensions/minuteslocation":
+                    "X:\\meetings\\minutes\\examplemeeting.one"
             },
             "success": True,
             "completion": True,

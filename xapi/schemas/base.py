@@ -94,7 +94,7 @@ class XAPISchema(Schema):
     class Meta:
         unknown = RAISE
 
-    error_messages = {"unknown": UNKNOWN, "type": NOT_OBJECT}
+    error_messages = {"unknown": UNKNOWN, "type": NOT_OBJECT}  # noqa: RUF012 (marshmallow reads it per class)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -146,7 +146,7 @@ class XAPISchema(Schema):
 class XField(fields.Field):
     """A field whose errors name their rule; null is never a valid value."""
 
-    default_error_messages = {"required": REQUIRED, "null": NULL}
+    default_error_messages = {"required": REQUIRED, "null": NULL}  # noqa: RUF012 (marshmallow merges it per class)
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_none", False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from marshmallow import validates_schema
 
@@ -10,7 +10,7 @@ from xapi.schemas.base import Object, Problems, XAPISchema
 from xapi.schemas.primitives import Boolean, Duration, Extensions, Number, String
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[int | float]:
     return type(value) is int or type(value) is float
 
 

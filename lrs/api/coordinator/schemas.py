@@ -45,7 +45,9 @@ class WindowSchema(Schema):
     since = fields.String(allow_none=True, metadata={"description": _TIME})
     until = fields.String(allow_none=True, metadata={"description": _TIME})
     at = fields.String(required=True, metadata={"description": "the reference instant, " + _TIME})
-    as_of = fields.Integer(allow_none=True, metadata={"description": "log position the view was read as of (null: latest)"})
+    as_of = fields.Integer(
+        allow_none=True, metadata={"description": "log position the view was read as of (null: latest)"}
+    )
 
 
 class ProgramListSchema(Schema):

@@ -193,7 +193,8 @@ class Reader:
                 "state": state,
                 "days_to_goal": None if goal.met_us is None else round((goal.met_us - goal.set_us) / DAY_US, 1),
             })
-        goals.sort(key=lambda g: ({"overdue": 0, "open": 1, "met": 2}[str(g["state"])], g["target_date"] or "9999", g["goal"]))
+        order = {"overdue": 0, "open": 1, "met": 2}
+        goals.sort(key=lambda g: (order[str(g["state"])], g["target_date"] or "9999", g["goal"]))
         mine = [r for r in rows if r["actor"] == agent]
         weekly = _weeks(mine, {
             "sessions": lambda r: r["kind"] == Kind.SESSION,

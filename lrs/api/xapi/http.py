@@ -23,8 +23,15 @@ from xapi.errors import FieldError, XAPIError
 from xapi.limits import json_depth_errors, nul_errors
 from xapi.versions import VERSION_HEADER, XAPIVersion, find, negotiate, unversioned
 
-__all__ = ["HTTPError", "error_response", "json_response", "parse_json_body", "services",
-           "xapi_version", "init_blueprint"]
+__all__ = [
+    "HTTPError",
+    "error_response",
+    "init_blueprint",
+    "json_response",
+    "parse_json_body",
+    "services",
+    "xapi_version",
+]
 
 
 EXPOSED_HEADERS = (
