@@ -1,14 +1,24 @@
 """Configuration: one frozen object built from the environment.
 
-Every knob of the LRS is read here and nowhere else. Defaults are safe for a
-first run on one machine: an SQLite file under ``./lrs-data``.
+Every knob of the LRS is declared here once, as a field of `Settings` made by
+`setting()`: its name (the field; the variable is ``LRS_`` + the name in capitals
+unless given), its type (that of the default), its default, its help text and
+the section of the docs it belongs in. `Settings.from_env` reads the variables
+from those declarations, ``lrs --help`` lists them (`environment_help`) and the
+configuration table of docs/OPERATIONS.md is generated from them
+(``python -m lrs.settings``; a test keeps the two equal). Defaults are safe for
+a first run on one machine: an SQLite file under ``./lrs-data``.
+
+To add a setting: one ``name: type = setting(default, "help", section=...)`` line
+in `Settings`, then regenerate the docs table.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -18,140 +28,218 @@ class ConfigurationError(Exception):
     """A setting that cannot be used."""
 
 
+SECTIONS = (
+    "Store and URLs",
+    "Limits",
+    "Credentials and tokens",
+    "xAPI versions",
+    "Asynchronous views, dashboard, audit",
+    "Operations",
+)
+"""The docs' groups of settings, in the order they are shown."""
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared setting: what `from_env`, ``lrs --help`` and the docs read."""
+
+    name: str
+    env: str
+    default: Any
+    help: str
+    section: str
+    shown_default: str
+    """The default as the docs show it (e.g. ``none``, ``generated, ...``)."""
+    secret: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    """Values below are raised to this (a floor, not an error)."""
+    clean: Callable[[str], str] | None = None
+    """Normalises a value read from the environment (e.g. a trailing ``/`` dropped)."""
+
+    @property
+    def kind(self) -> str:
+        """The value's type in words, for messages and help."""
+        if isinstance(self.default, bool):
+            return "true or false"
+        if isinstance(self.default, int):
+            return "an integer"
+        if isinstance(self.default, float):
+            return "a number"
+        if isinstance(self.default, tuple):
+            return f"paths separated by {os.pathsep!r}"
+        return "text"
+
+    def parse(self, raw: str | None) -> Any:
+        """The value of this setting's variable; the default when unset or empty."""
+        if raw is None or raw.strip() == "":
+            return self.default
+        value: Any
+        if isinstance(self.default, bool):
+            word = raw.strip().lower()
+            if word not in _TRUE + _FALSE:
+                raise ConfigurationError(f"{self.env} must be true or false, got {raw!r}")
+            value = word in _TRUE
+        elif isinstance(self.default, int | float):
+            number = type(self.default)
+            try:
+                value = number(raw)
+            except ValueError:
+                raise ConfigurationError(f"{self.env} must be {self.kind}, got {raw!r}") from None
+            if self.minimum is not None:
+                value = max(number(self.minimum), value)
+        elif isinstance(self.default, tuple):
+            value = tuple(p for p in raw.split(os.pathsep) if p.strip())
+        else:
+            value = self.clean(raw) if self.clean else raw
+            if self.choices:
+                value = self._choose(value)
+        return value
+
+    def _choose(self, raw: str) -> str:
+        word = raw.strip()
+        for choice in self.choices:
+            if word.lower() == choice.lower():
+                return choice
+        raise ConfigurationError(f"{self.env} must be one of {', '.join(self.choices)}, got {raw!r}")
+
+
+def setting(default: Any, help: str, *, section: str, env: str | None = None, shown: str | None = None,
+            secret: bool = False, choices: tuple[str, ...] = (), minimum: float | None = None,
+            clean: Callable[[str], str] | None = None) -> Any:
+    """A `Settings` field declared with everything the rest is derived from."""
+    if section not in SECTIONS:
+        raise ValueError(f"unknown settings section {section!r}")
+    spec = {"help": help, "section": section, "env": env, "shown": shown, "secret": secret,
+            "choices": choices, "minimum": minimum, "clean": clean}
+    return field(default=default, repr=not secret, metadata={"setting": spec})
+
+
+def _no_trailing_slash(raw: str) -> str:
+    return raw.rstrip("/")
+
+
+def _stripped(raw: str) -> str:
+    return raw.strip()
+
+
+_STORE, _LIMITS, _TOKENS, _VERSIONS, _VIEWS, _OPS = SECTIONS
+_MIB = 1024 * 1024
+_GENERATED = "generated, kept in table `lrs_secret`"
+
+
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = ""
-    data_dir: str = "lrs-data"
-    public_url: str = "http://127.0.0.1:8000"
-    """Base URL the LRS is reached at; used for the authority's account homePage."""
-    max_query_limit: int = 1000
-    """Largest page of statements one GET returns (Communication 2.1.3 `limit`)."""
-    max_request_bytes: int = 20 * 1024 * 1024
-    max_document_bytes: int = 10 * 1024 * 1024
-    """Largest document of the State and profile resources (413 above)."""
-    max_attachment_bytes: int = 10 * 1024 * 1024
-    """Largest attachment part of a multipart/mixed request (413 above)."""
-    postgres_pool_size: int = 4
-    credential_cache_seconds: float = 1.0
-    """How long a verified credential is trusted without reading it again."""
-    token_issuer: str = ""
-    """`iss` of the tokens issued and accepted (default: `public_url`)."""
-    token_audience: str = ""
-    """`aud` of the tokens issued and accepted (default: `public_url`)."""
-    token_ttl_seconds: int = 900
-    token_secret: str = field(default="", repr=False)
-    """HS256 signing secret; when empty (and no private key), one is generated and
-    kept in the database (table `lrs_secret`)."""
-    token_private_key_file: str = ""
-    """PEM private key (RSA: RS256, EC P-256: ES256) that signs tokens instead."""
-    token_verify_keys_files: tuple[str, ...] = ()
-    """PEM public keys also accepted (keys being rotated out), served in the JWKS."""
-    token_leeway_seconds: int = 30
-    """Clock skew allowed when checking `exp`, `nbf` and `iat`."""
+    # --- store and URLs ---
+    database_url: str = setting(
+        "", "`sqlite:///absolute/path` or `postgresql://user:password@host:port/db`",
+        section=_STORE, shown="`sqlite:///<LRS_DATA_DIR>/lrs.sqlite3`")
+    data_dir: str = setting("lrs-data", "where the default SQLite store lives",
+                            section=_STORE, shown="`./lrs-data`")
+    public_url: str = setting(
+        "http://127.0.0.1:8000", "base URL clients use; the `homePage` of each credential's authority "
+        "account, default token issuer/audience", section=_STORE, clean=_no_trailing_slash)
+    postgres_pool_size: int = setting(
+        4, "connections kept open per process (up to three times as many under load)", section=_STORE)
+    postgres_connect_timeout: int = setting(
+        5, "seconds a request waits for a database connection before it fails with 503",
+        section=_STORE, minimum=1)
+    # --- limits ---
+    max_request_bytes: int = setting(20 * _MIB, "largest request body (413, rule `request-size`)",
+                                     section=_LIMITS)
+    max_batch_statements: int = setting(1000, "most statements in one PUT/POST (413, rule `batch-size`)",
+                                        section=_LIMITS)
+    max_json_depth: int = setting(
+        64, "deepest nesting of arrays/objects in a JSON body (400, rule `json-depth`), checked "
+        "before parsing", section=_LIMITS)
+    max_attachment_bytes: int = setting(
+        10 * _MIB, "largest attachment part of a `multipart/mixed` request (413)", section=_LIMITS)
+    max_document_bytes: int = setting(
+        10 * _MIB, "largest State / profile document, merged ones included (413)", section=_LIMITS)
+    max_query_limit: int = setting(
+        1000, "largest page a GET of statements returns (a larger `limit` gets this many and `more`)",
+        section=_LIMITS)
+    # --- credentials and tokens ---
+    credential_cache_seconds: float = setting(
+        1.0, "how long a verified credential is trusted before it is read again (a revocation takes "
+        "effect within this time)", section=_TOKENS)
+    token_issuer: str = setting("", "`iss` of the bearer tokens issued and accepted",
+                                section=_TOKENS, shown="`LRS_PUBLIC_URL`")
+    token_audience: str = setting("", "`aud` of the bearer tokens issued and accepted",
+                                  section=_TOKENS, shown="`LRS_PUBLIC_URL`")
+    token_ttl_seconds: int = setting(900, "lifetime of a token, in seconds", section=_TOKENS)
+    token_secret: str = setting(
+        "", "HS256 signing secret (at least 32 bytes)", section=_TOKENS, shown=_GENERATED, secret=True)
+    token_private_key_file: str = setting(
+        "", "PEM private key that signs instead: RSA → RS256, EC P-256 → ES256", section=_TOKENS)
+    token_verify_keys_files: tuple[str, ...] = setting(
+        (), "PEM public keys also accepted (keys being rotated out), separated by `:`; served in the JWKS",
+        section=_TOKENS)
+    token_leeway_seconds: int = setting(30, "clock skew allowed on `exp`, `nbf` and `iat`, in seconds",
+                                        section=_TOKENS)
     # --- xAPI versions (issue 11) ---
-    xapi_strict_version: bool = False
-    """Statements read under 1.0.3 rules are converted to 1.0.3 (contextAgents and
-    contextGroups dropped, version 2.0.0 -> 1.0.0); off: returned as stored."""
-    xapi_unversioned_version: str = "1.0.3"
-    """The version named in responses to requests that select none (no or an
-    unsupported version header, About without one): ``1.0.3`` or ``2.0.0``."""
-    # --- asynchronous views and their runner (issue 5) ---
-    profile_base: str = "https://mentoring.example.org/xapi"
-    """Base IRI of the mentoring profile's own terms (what the views recognise)."""
-    inactive_days: int = 30
-    """A mentee with no activity for this many days is inactive."""
-    at_risk_days: int = 14
-    """A mentee (or pair) with no session for this many days is at risk."""
-    active_days: int = 14
-    """A pair with a session in the last this many days is active."""
-    run_projections: bool = True
-    """`lrs serve` runs the projection runner beside gunicorn (one process)."""
-    projection_poll_seconds: float = 0.1
-    """How often the runner polls the log (SQLite; PostgreSQL's fallback to NOTIFY)."""
-    projection_batch_size: int = 1000
-    """Most statements a view takes in one transaction."""
-    # --- coordinator dashboard (issue 10) ---
-    dashboard_secret: str = field(default="", repr=False)
-    """Signs the dashboard's session cookies; when empty, one is generated and
-    kept in the database (table `lrs_secret`), shared by every worker."""
-    dashboard_session_hours: float = 12.0
-    """How long a dashboard sign-in lasts."""
-    dashboard_poll_seconds: float = 5.0
-    """How often an open dashboard page asks whether the views moved."""
-    # --- running it in production: health, metrics, logs, limits (issue 12) ---
-    max_batch_statements: int = 1000
-    """Most statements one PUT/POST takes (413 above)."""
-    max_json_depth: int = 64
-    """Deepest nesting of arrays/objects a JSON body may have (400 above), checked
-    before parsing."""
-    log_level: str = "INFO"
-    """Level of the JSON log lines on stderr (DEBUG, INFO, WARNING, ERROR)."""
-    metrics_access: str = "credential"
-    """Who may read /metrics: `open` (anyone), `credential` (scope `admin`), `off`."""
-    metrics_port: int = 0
-    """When set, `lrs serve` also listens on this port and /metrics is answered
-    there only (a private port for Prometheus); 0: on the main port."""
-    ready_max_lag_seconds: float = 60.0
-    """/health/ready fails when an asynchronous view is further behind than this."""
-    postgres_connect_timeout: int = 5
-    """Longest wait, in whole seconds, for a database connection before a request
-    fails with 503."""
-    # --- audit: signed checkpoints of the hash chain (issue 6) ---
-    audit_checkpoint_key: str = field(default="", repr=False)
-    """Shared secret (at least 32 bytes) that signs audit checkpoints with HS256."""
-    audit_checkpoint_key_file: str = ""
-    """PEM private key that signs audit checkpoints instead: Ed25519 (EdDSA),
-    RSA (RS256) or EC P-256 (ES256); auditors verify with its public half."""
+    xapi_strict_version: bool = setting(
+        False, "statements read under 1.0.3 rules are converted to 1.0.3 (contextAgents and "
+        "contextGroups dropped, version 2.0.0 → 1.0.0); off: returned as stored", section=_VERSIONS)
+    xapi_unversioned_version: str = setting(
+        "1.0.3", "the version named in responses to requests that select none (no or an unsupported "
+        "version header, About without one)", section=_VERSIONS, choices=("1.0.3", "2.0.0"),
+        clean=_stripped)
+    # --- asynchronous views and their runner (issue 5), dashboard (issue 10), audit (issue 6) ---
+    run_projections: bool = setting(True, "`lrs serve` runs the projection runner beside gunicorn",
+                                    section=_VIEWS)
+    projection_poll_seconds: float = setting(
+        0.1, "how often the runner polls the log (SQLite; PostgreSQL's fallback to NOTIFY)",
+        section=_VIEWS)
+    projection_batch_size: int = setting(1000, "most statements a view takes in one transaction",
+                                         section=_VIEWS, minimum=1)
+    profile_base: str = setting(
+        "https://mentoring.example.org/xapi", "base IRI of the mentoring profile's own terms (what the "
+        "views recognise)", section=_VIEWS, clean=_no_trailing_slash)
+    inactive_days: int = setting(30, "a mentee with no activity for this many days is inactive",
+                                 section=_VIEWS)
+    at_risk_days: int = setting(14, "a mentee (or pair) with no session for this many days is at risk",
+                                section=_VIEWS)
+    active_days: int = setting(14, "a pair with a session in the last this many days is active",
+                               section=_VIEWS)
+    dashboard_secret: str = setting(
+        "", "signs the dashboard's session cookies (one secret shared by every worker)",
+        section=_VIEWS, shown=_GENERATED, secret=True)
+    dashboard_session_hours: float = setting(12.0, "how long a dashboard sign-in lasts, in hours",
+                                             section=_VIEWS)
+    dashboard_poll_seconds: float = setting(
+        5.0, "how often an open dashboard page asks whether the views moved", section=_VIEWS,
+        minimum=0.5)
+    audit_checkpoint_key: str = setting(
+        "", "shared secret (at least 32 bytes) that signs audit checkpoints (HS256)",
+        section=_VIEWS, secret=True)
+    audit_checkpoint_key_file: str = setting(
+        "", "PEM private key that signs audit checkpoints instead: Ed25519 (EdDSA), RSA (RS256) or "
+        "EC P-256 (ES256); auditors verify with its public half", section=_VIEWS)
+    # --- operations (issue 12) ---
+    log_level: str = setting(
+        "INFO", "level of the JSON log lines on stderr: `DEBUG`, `INFO` (a line per request), "
+        "`WARNING` (failures only), `ERROR`", section=_OPS, choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    metrics_access: str = setting(
+        "credential", "who may read `/metrics`: `open`, `credential` (a credential with scope "
+        "`admin`), `off`", section=_OPS, choices=("open", "credential", "off"))
+    metrics_port: int = setting(
+        0, "`lrs serve` also listens on this port, and `/metrics` is answered there only (0: on the "
+        "main port)", section=_OPS, shown="none")
+    ready_max_lag_seconds: float = setting(
+        60.0, "`/health/ready` fails when an asynchronous view lags the log by more than this",
+        section=_OPS)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Every declared setting from its variable (``os.environ`` by default);
+        `ConfigurationError` names the first variable that cannot be used."""
         env = os.environ if environ is None else environ
-        settings = cls(
-            database_url=env.get("LRS_DATABASE_URL", ""),
-            data_dir=env.get("LRS_DATA_DIR", "lrs-data"),
-            public_url=env.get("LRS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
-            max_query_limit=_int(env, "LRS_MAX_QUERY_LIMIT", 1000),
-            max_request_bytes=_int(env, "LRS_MAX_REQUEST_BYTES", 20 * 1024 * 1024),
-            max_document_bytes=_int(env, "LRS_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024),
-            max_attachment_bytes=_int(env, "LRS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
-            postgres_pool_size=_int(env, "LRS_POSTGRES_POOL_SIZE", 4),
-            credential_cache_seconds=_float(env, "LRS_CREDENTIAL_CACHE_SECONDS", 1.0),
-            token_issuer=env.get("LRS_TOKEN_ISSUER", ""),
-            token_audience=env.get("LRS_TOKEN_AUDIENCE", ""),
-            token_ttl_seconds=_int(env, "LRS_TOKEN_TTL_SECONDS", 900),
-            token_secret=env.get("LRS_TOKEN_SECRET", ""),
-            token_private_key_file=env.get("LRS_TOKEN_PRIVATE_KEY_FILE", ""),
-            token_verify_keys_files=tuple(
-                p for p in env.get("LRS_TOKEN_VERIFY_KEYS_FILES", "").split(os.pathsep) if p.strip()
-            ),
-            token_leeway_seconds=_int(env, "LRS_TOKEN_LEEWAY_SECONDS", 30),
-            # --- asynchronous views and their runner (issue 5) ---
-            profile_base=env.get("LRS_PROFILE_BASE", "https://mentoring.example.org/xapi").rstrip("/"),
-            inactive_days=_int(env, "LRS_INACTIVE_DAYS", 30),
-            at_risk_days=_int(env, "LRS_AT_RISK_DAYS", 14),
-            active_days=_int(env, "LRS_ACTIVE_DAYS", 14),
-            run_projections=_projection_bool(env, "LRS_RUN_PROJECTIONS", True),
-            projection_poll_seconds=_float(env, "LRS_PROJECTION_POLL_SECONDS", 0.1),
-            projection_batch_size=max(1, _int(env, "LRS_PROJECTION_BATCH_SIZE", 1000)),
-            xapi_strict_version=_xapi_bool(env, "LRS_XAPI_STRICT_VERSION"),
-            xapi_unversioned_version=env.get("LRS_XAPI_UNVERSIONED_VERSION", "1.0.3").strip(),
-            # --- coordinator dashboard (issue 10) ---
-            dashboard_secret=env.get("LRS_DASHBOARD_SECRET", ""),
-            dashboard_session_hours=_float(env, "LRS_DASHBOARD_SESSION_HOURS", 12.0),
-            dashboard_poll_seconds=max(0.5, _float(env, "LRS_DASHBOARD_POLL_SECONDS", 5.0)),
-            # --- running it in production (issue 12) ---
-            max_batch_statements=_int(env, "LRS_MAX_BATCH_STATEMENTS", 1000),
-            max_json_depth=_int(env, "LRS_MAX_JSON_DEPTH", 64),
-            log_level=_choice(env, "LRS_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
-            metrics_access=_choice(env, "LRS_METRICS_ACCESS", "credential", ("open", "credential", "off")),
-            metrics_port=_int(env, "LRS_METRICS_PORT", 0),
-            ready_max_lag_seconds=_float(env, "LRS_READY_MAX_LAG_SECONDS", 60.0),
-            postgres_connect_timeout=max(1, _int(env, "LRS_POSTGRES_CONNECT_TIMEOUT", 5)),
-            # --- audit (issue 6) ---
-            audit_checkpoint_key=env.get("LRS_AUDIT_CHECKPOINT_KEY", ""),
-            audit_checkpoint_key_file=env.get("LRS_AUDIT_CHECKPOINT_KEY_FILE", ""),
-        )
+        settings = cls(**{s.name: s.parse(env.get(s.env)) for s in SETTINGS})
         return replace(settings, **overrides) if overrides else settings
 
     @property
@@ -206,54 +294,53 @@ class Settings:
         }
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
+def _declared() -> tuple[Setting, ...]:
+    declared = []
+    for f in fields(Settings):
+        spec = f.metadata.get("setting")
+        if spec is None:
+            continue
+        env = spec["env"] or "LRS_" + f.name.upper()
+        shown = spec["shown"] or ("none" if f.default in ("", ()) else _shown(f.default))
+        declared.append(Setting(
+            name=f.name, env=env, default=f.default, help=spec["help"], section=spec["section"],
+            shown_default=shown, secret=spec["secret"], choices=spec["choices"],
+            minimum=spec["minimum"], clean=spec["clean"]))
+    return tuple(declared)
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
+def _shown(default: Any) -> str:
+    if isinstance(default, bool):
+        return "`true`" if default else "`false`"
+    if isinstance(default, float) and default.is_integer():
+        return f"`{int(default)}`"
+    return f"`{default}`"
 
 
-# --- xAPI versions (issue 11) ---
-def _xapi_bool(env: Mapping[str, str], name: str) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
-        return False
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    raise ConfigurationError(f"{name} must be true or false, got {raw!r}")
+SETTINGS: tuple[Setting, ...] = _declared()
+"""Every setting, in declaration order."""
 
 
-# --- asynchronous views and their runner (issue 5) ---
-def _projection_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if raw == "":
-        return default
-    if raw in ("0", "false", "no", "off"):
-        return False
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    raise ConfigurationError(f"{name} must be true or false, got {raw!r}")
+def environment_help() -> str:
+    """The variables, one a line with default and help, for ``lrs --help``."""
+    lines = []
+    for s in SETTINGS:
+        default = s.shown_default.replace("`", "")
+        lines.append(f"{s.env} (default: {default}): {s.help.replace('`', '')}")
+    return "\n".join(lines)
 
 
-# --- running it in production (issue 12) ---
-def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
-    raw = env.get(name, "").strip()
-    if raw == "":
-        return default
-    for choice in choices:
-        if raw.lower() == choice.lower():
-            return choice
-    raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+def markdown_tables() -> str:
+    """The configuration reference of docs/OPERATIONS.md, one table per section."""
+    parts = []
+    for section in SECTIONS:
+        rows = [s for s in SETTINGS if s.section == section]
+        if not rows:
+            continue
+        parts.append(f"**{section}**\n\n| variable | default | meaning |\n|---|---|---|")
+        parts[-1] += "".join(f"\n| `{s.env}` | {s.shown_default} | {s.help} |" for s in rows)
+    return "\n\n".join(parts) + "\n"
+
+
+if __name__ == "__main__":  # python -m lrs.settings > the table in docs/OPERATIONS.md
+    sys.stdout.write(markdown_tables())
