@@ -105,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(services: Services, args: argparse.Namespace) -> int:
     if args.command == "migrate":
-        applied = services.store.db.migrate()
+        # Services.build has migrated already; it says what it applied.
+        applied = services.migrations_applied
         print(f"migrations applied: {', '.join(applied) if applied else 'none (up to date)'}")
         # audit (issue 6): a store created before the hash chain gets its chain now.
         from lrs.audit.auditor import Audit

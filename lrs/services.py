@@ -22,12 +22,14 @@ class Services:
     """Keeps the asynchronous views; run only where `run()` is called (`lrs project`)."""
     view_settings: ViewSettings
     """What the views, the coordinator API and the dashboard read from configuration."""
+    migrations_applied: list[str]
+    """The migrations this build applied (none when the database was up to date)."""
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
         store = LearningRecordStore(settings)
         try:
-            store.db.migrate()
+            applied = store.db.migrate()
             credentials = CredentialStore(store.db, settings.credential_cache_seconds)
             tokens = Tokens.from_settings(settings, store.db, credentials.current)
             view_settings = ViewSettings(
@@ -43,7 +45,8 @@ class Services:
             store.close()
             raise
         return cls(settings=settings, store=store, credentials=credentials, tokens=tokens,
-                   projections=projections, view_settings=view_settings)
+                   projections=projections, view_settings=view_settings,
+                   migrations_applied=applied)
 
     def close(self) -> None:
         self.store.close()

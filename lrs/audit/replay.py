@@ -34,13 +34,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import orjson
 
+import migrations
 from lrs.audit.feed import STATEMENT_TOPIC
 from lrs.store.application import LearningRecordStore
 from lrs.store.database import Cursor
@@ -206,13 +206,8 @@ def _scratch(store: LearningRecordStore) -> Iterator[Cursor]:
 
 
 def _migrate(cur: Cursor) -> None:
-    folder = resources.files("migrations") / cur.dialect
-    for name in sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql")):
-        script = (folder / name).read_text(encoding="utf-8")
-        lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
-        for statement in "\n".join(lines).split(";"):
-            if statement.strip():
-                cur.execute(statement)
+    """The scratch space gets the live schema: every migration, by the store's runner."""
+    migrations.apply(cur, cur.dialect)
 
 
 # --- comparing ---------------------------------------------------------------------

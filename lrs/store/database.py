@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from importlib import resources
 from typing import Any, Protocol
+
+import migrations
 
 
 class _RawCursor(Protocol):
@@ -121,47 +122,18 @@ class Database:
                 yield Cursor(raw, self.dialect)
 
     def migrate(self) -> list[str]:
-        """Apply the migrations not yet applied; returns their names."""
-        applied: list[str] = []
-        folder = resources.files("migrations") / self.dialect
-        names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
+        """Apply the migrations not yet applied (`migrations.apply`); returns their names."""
         with self.transaction(commit=True) as cur:
             if self.dialect == "postgres":
                 # One migrator at a time across processes (several gunicorn workers).
                 cur.execute("SELECT pg_advisory_xact_lock(7315001)")
-            cur.execute(
-                "CREATE TABLE IF NOT EXISTS lrs_migration "
-                "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-            )
-            done = {row["name"] for row in cur.execute("SELECT name FROM lrs_migration").fetchall()}
-            for name in names:
-                if name in done:
-                    continue
-                script = (folder / name).read_text(encoding="utf-8")
-                for statement in _split_sql(script):
-                    cur.execute(statement)
-                cur.execute(
-                    "INSERT INTO lrs_migration (name, applied_at) VALUES (?, CURRENT_TIMESTAMP)",
-                    (name,),
-                )
-                applied.append(name)
-        return applied
+            return migrations.apply(cur, self.dialect)
 
     def pending_migrations(self) -> list[str]:
-        folder = resources.files("migrations") / self.dialect
-        names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
+        """The migrations not yet applied (`migrations.pending`), in a transaction of
+        their own: on PostgreSQL a missing table aborts the transaction it is read in."""
         with self.transaction(commit=False) as cur:
-            try:
-                done = {r["name"] for r in cur.execute("SELECT name FROM lrs_migration").fetchall()}
-            except Exception:
-                return names
-        return [n for n in names if n not in done]
-
-
-def _split_sql(script: str) -> list[str]:
-    """Statements of a migration file (no semicolons inside statements)."""
-    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+            return migrations.pending(cur, self.dialect)
 
 
 @contextmanager

@@ -50,6 +50,8 @@ def test_credentials_create_rejects_an_unknown_scope(env: str, capsys: pytest.Ca
 
 def test_migrate_is_idempotent(env: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate"]) == 0
+    capsys.readouterr()
+    assert main(["migrate"]) == 0
     assert "up to date" in capsys.readouterr().out
 
 
