@@ -52,7 +52,7 @@ def pending(cursor: Cursor, dialect: str) -> list[str]:
     own (`lrs.store.database.Database.pending_migrations` does)."""
     try:
         done = applied(cursor)
-    except Exception:  # noqa: BLE001 - no lrs_migration table yet: nothing applied
+    except Exception:
         return names(dialect)
     return [name for name in names(dialect) if name not in done]
 
