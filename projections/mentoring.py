@@ -445,6 +445,16 @@ def weekly_counts(cur: Cursor, window: Window, kinds: Sequence[Kind] = STATEMENT
     ]
 
 
+def first_enrolment_us(cur: Cursor, window: Window) -> int | None:
+    """When the window's first mentor or mentee enrolled (None: nobody yet)."""
+    where, params = window.where()
+    kinds, kind_params = cur.in_list([int(Kind.ENROLLED_MENTOR), int(Kind.ENROLLED_MENTEE)])
+    row = cur.execute(
+        f"SELECT MIN(ts_us) AS first FROM mentoring_fact WHERE {where} AND kind {kinds}", [*params, *kind_params]
+    ).fetchone()
+    return None if row is None or row["first"] is None else int(row["first"])
+
+
 def week_of(ts_us: int) -> int:
     """The week number (as in `weekly_counts`) of an instant."""
     return (ts_us + _MONDAY_OFFSET_US) // WEEK_US

@@ -166,12 +166,18 @@ _WEEK_KINDS: dict[str, tuple[Kind, ...]] = {
 _COLUMNS = (*_WEEK_KINDS, "goals_set", "goals_met")
 
 
-def weekly_series(cur: Cursor, window: Window, *, at_us: int) -> list[Week]:
+MAX_WEEKS = 520
+"""The most weeks a weekly series lists (ten years): the latest ones. One statement with an
+odd timestamp (year 1) must not make a series of 100,000 weeks."""
+
+
+def weekly_series(cur: Cursor, window: Window, *, at_us: int, max_weeks: int = MAX_WEEKS) -> list[Week]:
     """Per ISO week: sessions, video statements, comments and feedback (statements), goals
     first set, and goals (set) first met, in the week. From the week holding the start of
-    the range (``since``, or else the first counted statement) to the week holding its end
-    (the earlier of ``until`` and ``at``), every week listed; statements timestamped after
-    ``at`` do not count."""
+    the range (``since``; else the program's first enrolment; else its first counted
+    statement) to the week holding its end (the earlier of ``until`` and ``at``), every week
+    listed, at most the last ``max_weeks`` of them; statements timestamped after ``at`` do
+    not count, nor do those before the first week listed."""
     end = at_us if window.until_us is None else min(window.until_us, at_us)
     window = window.at(at_us)
     counts: dict[int, dict[str, int]] = {}
@@ -189,11 +195,12 @@ def weekly_series(cur: Cursor, window: Window, *, at_us: int) -> list[Week]:
             add(mentoring.week_of(goal.set_us), "goals_set", 1)
             if goal.met_us is not None:
                 add(mentoring.week_of(goal.met_us), "goals_met", 1)
-    start = window.since_us if window.since_us is not None else None
+    start = window.since_us if window.since_us is not None else mentoring.first_enrolment_us(cur, window)
     if start is None and not counts:
         return []
     first = mentoring.week_of(start) if start is not None else min(counts)
     last = max(mentoring.week_of(end - 1), *counts) if counts else mentoring.week_of(end - 1)
+    first = max(first, last - max_weeks + 1)
     return [Week(_week(w), **counts.get(w, dict.fromkeys(_COLUMNS, 0))) for w in range(first, last + 1)]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from projections.program_tracking import PairAtRisk, Week, WeekRating
+from projections.program_tracking import MAX_WEEKS, PairAtRisk, Week, WeekRating
 from tests.projections import factories as f
 from tests.projections.scenario import AT, statements
 from tests.projections.support import Figures, post, us
@@ -103,6 +103,28 @@ def test_weekly_series_spans_the_date_range(figures: Figures) -> None:
     """Weekly series: with since and until, every week from since's to until's is listed."""
     weeks = figures.weeks(AT, since="2025-12-29T00:00:00Z", until="2026-01-12T00:00:00Z")
     assert [(w.week, w.goals_set) for w in weeks] == [("2025-12-29", 0), ("2026-01-05", 2)]
+
+
+def test_weekly_series_starts_at_the_programs_first_enrolment(app: Any, project: Any, client: Any) -> None:
+    """Weekly series without since: from the week of the program's first enrolment; a
+    statement timestamped before it (a clock in year 1) adds no weeks."""
+    post(client, f.enrolment(f.GRACE, "mentor", "2026-01-07T09:00:00Z"),
+         f.enrolment(f.ADA, "mentee", "2026-01-14T09:00:00Z"),
+         f.session(f.ADA, f.GRACE, "0001-01-03T12:00:00Z", "PT1H"),
+         f.session(f.ADA, f.GRACE, "2026-01-21T12:00:00Z", "PT1H"))
+    weeks = Figures(app, project).weeks("2026-01-25T00:00:00Z")
+    assert [(w.week, w.sessions) for w in weeks] == [("2026-01-05", 0), ("2026-01-12", 0), ("2026-01-19", 1)]
+
+
+def test_weekly_series_lists_at_most_max_weeks_the_latest(app: Any, project: Any, client: Any) -> None:
+    """Weekly series: a range of two thousand years lists the last MAX_WEEKS weeks only,
+    ending with the week that holds the range's end."""
+    post(client, f.enrolment(f.GRACE, "mentor", "0001-01-03T12:00:00Z"),
+         f.session(f.ADA, f.GRACE, "2026-01-21T12:00:00Z", "PT1H"))
+    weeks = Figures(app, project).weeks("2026-01-25T00:00:00Z")
+    assert len(weeks) == MAX_WEEKS
+    assert (weeks[-1].week, weeks[-1].sessions) == ("2026-01-19", 1)
+    assert weeks[0].week == "2016-02-08"
 
 
 def test_membership_holds_before_the_start_of_the_range(figures: Figures) -> None:
