@@ -326,13 +326,8 @@ class ProjectionRunner:
 
     def _insert_zero(self, cur: Cursor, name: str) -> None:
         """Position 0 for a view never tracked (nothing when it has a position)."""
-        if self.store.db.dialect == "postgres":
-            sql = (f"INSERT INTO {self._table} (application_name, notification_id) "
-                   "VALUES (?, 0) ON CONFLICT (application_name) DO NOTHING")
-        else:
-            sql = (f"INSERT OR IGNORE INTO {self._table} "
-                   "(application_name, notification_id) VALUES (?, 0)")
-        cur.execute(sql, (name,))
+        cur.execute(f"INSERT INTO {self._table} (application_name, notification_id) "
+                    "VALUES (?, 0) ON CONFLICT (application_name) DO NOTHING", (name,))
 
     def _ensure_tracking_rows(self, names: Sequence[str]) -> None:
         """Position 0 for views never tracked, so that the status lists every view."""
@@ -354,7 +349,7 @@ class ProjectionRunner:
     def _waiter(self, stop: threading.Event) -> Iterator[Callable[[], None]]:
         """A function that returns when there may be new events: at once on a
         NOTIFY (PostgreSQL), else after `poll_interval` (or when stopped)."""
-        if self.store.db.dialect != "postgres":
+        if not self.store.db.dialect.announces_appends:
 
             def poll() -> None:
                 stop.wait(self.poll_interval)

@@ -165,19 +165,7 @@ def _upsert(
     """Insert or update many rows in one statement (keys must be unique within ``rows``)."""
     if not rows:
         return
-    names = ", ".join(name for name, _ in columns)
-    if cursor.dialect == "postgres":
-        arrays = [list(values) for values in zip(*rows, strict=True)]
-        unnest = ", ".join(f"%b::{pg_type}[]" for _, pg_type in columns)
-        cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({unnest}) ON CONFLICT {on_conflict}",
-            arrays,
-        )
-    else:
-        marks = ", ".join("?" * len(columns))
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT {on_conflict}", rows
-        )
+    cursor.insert_rows(table, columns, rows, on_conflict=on_conflict)
 
 
 # --- reading the view -------------------------------------------------------------
@@ -396,10 +384,8 @@ def _goals(cur: Cursor, where: str, params: list[Any]) -> list[Goal]:
     """Each (owner, goal): first set, first met, and the target date of its first
     goal-set statement (by timestamp, then log position), grouped in SQL."""
     kinds, kind_params = cur.in_list([int(Kind.GOAL_SET), int(Kind.GOAL_MET)])
-    if cur.dialect == "postgres":
-        first = "MIN(lpad(ts_us::text, 20, '0') || lpad(position::text, 20, '0') || COALESCE(detail, ''))"
-    else:
-        first = "MIN(printf('%020d%020d', ts_us, position) || COALESCE(detail, ''))"
+    padded = cur.dialect.zero_padded
+    first = f"MIN({padded('ts_us', 20)} || {padded('position', 20)} || COALESCE(detail, ''))"
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for r in cur.execute(
         f"SELECT kind, actor, object, MIN(ts_us) AS first_us, {first} AS first FROM mentoring_fact"

@@ -28,6 +28,7 @@ from typing import Any
 from uuid import UUID
 
 from lrs.store.database import Cursor, Database
+from lrs.store.dialects import Dialect
 
 GENESIS = "0" * 64
 """The "previous hash" of the first event."""
@@ -38,12 +39,6 @@ _COLUMNS = (
     ("originator_id", "text"),
     ("originator_version", "bigint"),
     ("hash", "text"),
-)
-
-
-_PG_INSERT = (
-    f"INSERT INTO {CHAIN_TABLE} (position, originator_id, originator_version, hash) "
-    "SELECT * FROM unnest(%b::bigint[], %b::text[], %b::bigint[], %b::text[])"
 )
 
 
@@ -61,11 +56,6 @@ def canonical_id(originator_id: Any) -> str:
         return str(originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id)))
     except ValueError:
         return str(originator_id)
-
-
-def position_column(dialect: str) -> str:
-    """The events table's log position: SQLite's rowid, PostgreSQL's notification id."""
-    return "rowid" if dialect == "sqlite" else "notification_id"
 
 
 @dataclass(frozen=True)
@@ -88,7 +78,7 @@ class EventRow:
 # --- writing, inside the append's transaction --------------------------------------
 
 
-def head_query(events_table: str, dialect: str) -> str:
+def head_query(events_table: str, dialect: Dialect) -> str:
     """One row: the chain's head and the first event after it.
 
     Runs in the append's transaction after the events are inserted. The store
@@ -100,7 +90,7 @@ def head_query(events_table: str, dialect: str) -> str:
     of the LRS before the chain, or while the chain was not backfilled): they
     are chained first, as they are now.
     """
-    pos = position_column(dialect)
+    pos = dialect.position_column
     return (
         "SELECT h.position AS position, h.hash AS hash, "
         f"(SELECT MIN({pos}) FROM {events_table} WHERE {pos} > COALESCE(h.position, 0)) AS next_event "
@@ -140,13 +130,9 @@ def chain_appended(
         prev = link(prev, position, event.originator_id, event.originator_version,
                     event.topic, event.state)
         rows.append((position, canonical_id(event.originator_id), event.originator_version, prev))
-    if cursor.dialect == "postgres" and cursor.connection is not None:
-        # The same statement on every append, with no plan to get wrong: prepared
-        # once per connection, it costs less while the append holds its lock.
-        arrays = [list(values) for values in zip(*rows, strict=True)]
-        cursor.connection.cursor().execute(_PG_INSERT, arrays, prepare=True)
-    else:
-        cursor.insert_rows(CHAIN_TABLE, _COLUMNS, rows)
+    # The same statement on every append, with no plan to get wrong: prepared
+    # once per connection, it costs less while the append holds its lock.
+    cursor.insert_rows(CHAIN_TABLE, _COLUMNS, rows, prepare=True)
 
 
 def extend(
@@ -180,7 +166,7 @@ def extend(
 def read_events(
     cursor: Cursor, events_table: str, *, after: int, until: int | None = None, limit: int = 1000
 ) -> list[EventRow]:
-    pos = position_column(cursor.dialect)
+    pos = cursor.dialect.position_column
     sql = (
         f"SELECT {pos} AS position, originator_id, originator_version, topic, state "
         f"FROM {events_table} WHERE {pos} > ?"
@@ -216,11 +202,7 @@ def backfill(
 def lock_appends(cur: Cursor, events_table: str) -> None:
     """Hold off appends for the rest of the transaction (the lock the library's
     PostgreSQL recorder takes for each append; SQLite's write transaction is one)."""
-    if cur.dialect == "postgres":
-        cur.execute(f"LOCK TABLE {events_table} IN EXCLUSIVE MODE")
-    else:
-        # Take SQLite's write lock now rather than at the first insert.
-        cur.execute(f"DELETE FROM {CHAIN_TABLE} WHERE 1 = 0")
+    cur.dialect.lock_appends(cur, events_table)
 
 
 def count_between(cur: Cursor, after: int, until: int) -> int:
@@ -375,8 +357,7 @@ def _snapshot(db: Database) -> Iterator[Cursor]:
     """A read-only transaction; REPEATABLE READ on PostgreSQL so the events and
     the chain are seen as of one moment (an SQLite read transaction is one)."""
     with db.transaction(commit=False) as cur:
-        if cur.dialect == "postgres":
-            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cur.dialect.snapshot(cur)
         yield cur
 
 

@@ -22,7 +22,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import StoredEvent
 
-from lrs.audit.chain import CHAIN_TABLE, canonical_id, position_column
+from lrs.audit.chain import CHAIN_TABLE, canonical_id
 from xapi.errors import FieldError
 from xapi.identifiers import VOIDED, agent_key, statement_index_keys
 from xapi.prepare import parse_timestamp
@@ -113,7 +113,7 @@ def events_at(store: LearningRecordStore, positions: Sequence[int]) -> dict[int,
     if not positions:
         return {}
     addresses = _Addresses(store)
-    pos = position_column(store.db.dialect)
+    pos = store.db.dialect.position_column
     table = store.recorder.events_table_name  # type: ignore[attr-defined]
     with store.db.read() as cur:
         in_list, params = cur.in_list(list(positions))
@@ -133,7 +133,7 @@ def events_at(store: LearningRecordStore, positions: Sequence[int]) -> dict[int,
 
 
 def _read(store: LearningRecordStore, *, after: int, topics: list[str], limit: int) -> list[Any]:
-    pos = position_column(store.db.dialect)
+    pos = store.db.dialect.position_column
     table = store.recorder.events_table_name  # type: ignore[attr-defined]
     with store.db.read() as cur:
         in_topics, topic_params = cur.in_list(topics)

@@ -28,19 +28,13 @@ out).
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import orjson
 
-import migrations
 from lrs.audit.feed import STATEMENT_TOPIC
 from lrs.store.application import LearningRecordStore
 from lrs.store.database import Cursor
@@ -147,7 +141,7 @@ def replay(
                 f"it cannot be compared as of {position} yet"
             )
     outcome = ReplayOutcome(name, position, live_position, as_of)
-    with _scratch(store) as scratch:
+    with store.db.scratch() as scratch:
         for chunk in _statements(store, position, batch):
             view.apply(scratch, chunk)
             outcome.statements += len(chunk)
@@ -183,33 +177,6 @@ def _statements(store: LearningRecordStore, until: int, batch: int) -> Iterator[
 # --- scratch space -----------------------------------------------------------------
 
 
-@contextmanager
-def _scratch(store: LearningRecordStore) -> Iterator[Cursor]:
-    if store.db.dialect == "postgres":
-        schema = f"lrs_replay_{uuid4().hex[:12]}"
-        # Never committed: the schema and all it holds vanish with the rollback.
-        with store.db.transaction(commit=False) as cur:
-            cur.execute(f"CREATE SCHEMA {schema}")
-            cur.execute(f"SET LOCAL search_path TO {schema}")
-            _migrate(cur)
-            yield cur
-        return
-    with tempfile.TemporaryDirectory(prefix="lrs-replay-") as folder:
-        connection = sqlite3.connect(Path(folder) / "scratch.sqlite3")
-        connection.row_factory = sqlite3.Row
-        try:
-            cur = Cursor(connection.cursor(), "sqlite")
-            _migrate(cur)
-            yield cur
-        finally:
-            connection.close()
-
-
-def _migrate(cur: Cursor) -> None:
-    """The scratch space gets the live schema: every migration, by the store's runner."""
-    migrations.apply(cur, cur.dialect)
-
-
 # --- comparing ---------------------------------------------------------------------
 
 
@@ -222,7 +189,7 @@ def _compare(store: LearningRecordStore, scratch: Cursor, table: str, as_of: int
     result = TableComparison(table, key, not_compared=not_compared)
     replayed = _rows(scratch, table, compared, None, key)
     schema = getattr(store.recorder.datastore, "schema", "")  # type: ignore[attr-defined]
-    live_table = f"{schema}.{table}" if store.db.dialect == "postgres" and schema else table
+    live_table = store.db.dialect.qualified(table, schema)
     with store.db.read() as cur:
         live = _rows(cur, live_table, compared, as_of, key)
     result.live_rows, result.replayed_rows = len(live), len(replayed)
@@ -248,27 +215,9 @@ def _compare(store: LearningRecordStore, scratch: Cursor, table: str, as_of: int
 
 
 def _shape(cur: Cursor, table: str) -> tuple[list[str], tuple[str, ...]]:
-    """The table's columns and its primary key (from the scratch copy, whose
-    schema is the live one's)."""
-    if cur.dialect == "sqlite":
-        info = cur.execute(f"PRAGMA table_info({table})").fetchall()
-        columns = [r["name"] for r in info]
-        key = tuple(r["name"] for r in sorted(info, key=lambda r: r["pk"]) if r["pk"])
-    else:
-        info = cur.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
-            (table,),
-        ).fetchall()
-        columns = [r["column_name"] for r in info]
-        pk = cur.execute(
-            "SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a "
-            "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-            "WHERE i.indrelid = (quote_ident(current_schema()) || '.' || quote_ident(?))::regclass "
-            "AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)",
-            (table,),
-        ).fetchall()
-        key = tuple(r["name"] for r in pk)
+    """The table's columns and its primary key (every column when it has none), from
+    the scratch copy, whose schema is the live one's."""
+    columns, key = cur.dialect.table_shape(cur, table)
     return columns, key or tuple(columns)
 
 

@@ -23,6 +23,7 @@ from lrs.domain import Statement
 from lrs.settings import Settings
 from lrs.store import attachments as attachment_store
 from lrs.store.database import Cursor, Database, one_at_a_time
+from lrs.store.dialects import dialect_named
 from lrs.store.transcoder import EventStateTranscoder
 from projections import activities as activity_view
 from projections import agents as agent_view
@@ -114,7 +115,7 @@ class LearningRecordStore(Application[UUID]):
         # ("tuple concurrently updated"), so on PostgreSQL they take turns.
         with one_at_a_time(settings):
             super().__init__(env=settings.eventsourcing_env())
-        self.db = Database(self.recorder.datastore, settings.dialect)  # type: ignore[attr-defined]
+        self.db = Database(self.recorder.datastore, dialect_named(settings.dialect))  # type: ignore[attr-defined]
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_PendingWrite] = []
@@ -244,21 +245,14 @@ class LearningRecordStore(Application[UUID]):
         if not positions:
             return []
         table = self.recorder.events_table_name  # type: ignore[attr-defined]
-        if self.db.dialect == "postgres":
-            sql = (
-                "SELECT notification_id AS position, originator_id, originator_version, topic, state "
-                f"FROM {table} WHERE notification_id = ANY(?)"
-            )
-            params: tuple[Any, ...] = (list(positions),)
-        else:
-            marks = ",".join("?" * len(positions))
-            sql = (
-                "SELECT rowid AS position, originator_id, originator_version, topic, state "
-                f"FROM {table} WHERE rowid IN ({marks})"
-            )
-            params = tuple(positions)
+        pos = self.db.dialect.position_column
         with self.db.read() as cur:
-            rows = cur.execute(sql, params).fetchall()
+            in_list, params = cur.in_list(positions)
+            rows = cur.execute(
+                f"SELECT {pos} AS position, originator_id, originator_version, topic, state "
+                f"FROM {table} WHERE {pos} {in_list}",
+                params,
+            ).fetchall()
         by_position = {row["position"]: self._decode(row) for row in rows}
         return [by_position[p] for p in positions if p in by_position]
 

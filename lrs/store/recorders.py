@@ -23,6 +23,7 @@ from eventsourcing.utils import retry
 
 from lrs.audit import chain as audit_chain
 from lrs.store.database import Cursor
+from lrs.store.dialects import POSTGRES, SQLITE
 
 InTransaction = Callable[[Cursor, Sequence[int]], None]
 """Writes derived rows for events just inserted at the given log positions."""
@@ -48,10 +49,10 @@ class IndexingSQLiteRecorder(SQLiteApplicationRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
-        cursor = Cursor(c, "sqlite")
+        cursor = Cursor(c, SQLITE)
         # One writer at a time (SQLite's write lock, held since the insert): the
         # chain's head read here stays the head until this transaction commits.
-        head_row = cursor.execute(audit_chain.head_query(self.events_table_name, "sqlite")).fetchone()
+        head_row = cursor.execute(audit_chain.head_query(self.events_table_name, SQLITE)).fetchone()
         head, next_event = audit_chain.head_from(head_row)
         _write_derived(cursor, ids, kwargs, (head, next_event, self.events_table_name, stored_events))
         return ids
@@ -73,12 +74,12 @@ class IndexingPostgresRecorder(PostgresApplicationRecorder):
         if not stored_events:
             return []
         with self.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction():
-            cursor = Cursor(None, "postgres", connection=conn)
+            cursor = Cursor(None, POSTGRES, connection=conn)
             with conn.cursor() as curs:
                 self._insert_stored_events(curs, stored_events, **kwargs)
                 # Prepared: a constant statement without parameters, on every append.
                 head_result = conn.cursor()
-                head_result.execute(audit_chain.head_query(self.events_table_name, "postgres"), prepare=True)
+                head_result.execute(audit_chain.head_query(self.events_table_name, POSTGRES), prepare=True)
                 # Sync here so a duplicate id raises IntegrityError now, not at commit.
                 pipeline.sync()
                 ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)

@@ -296,7 +296,7 @@ def test_a_running_runner_picks_up_new_statements_by_itself(
     """Issue 5: PostgreSQL wakes the runner with LISTEN/NOTIFY (the polling interval is
     set far beyond the deadline, so only a notification can wake it in time); SQLite
     has no notifications and polls the log."""
-    notify = services.store.db.dialect == "postgres"
+    notify = services.store.db.dialect.announces_appends
     runner = ProjectionRunner(services.store, [view], poll_interval=600 if notify else 0.01)
     _record(services, 1)
 
