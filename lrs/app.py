@@ -97,11 +97,11 @@ def _observe(app: Flask, settings: Settings) -> None:
     request log; the log's first line says what started."""
     import logging
 
-    from lrs.api import guards, health, observability
+    from lrs.api import boundary, health, observability
     from lrs.ops.request_log import fields
 
     services: Services = app.extensions["lrs"]
-    guards.init_app(app)
+    boundary.init_app(app)  # issue 17: unstorable text, bodies read whole or refused
     health.init_app(app, services)
     services.store.observer = observability.init_app(app, settings)
     logging.getLogger("lrs.startup").info("startup", extra=fields(

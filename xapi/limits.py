@@ -8,7 +8,6 @@ request from costing more than the operator allows. Each returns the errors
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from xapi.errors import FieldError
@@ -70,10 +69,3 @@ def nul_errors(raw: bytes, path: str = "") -> list[FieldError]:
     if b"u0000" not in raw or not _NUL_ESCAPE.search(raw):
         return []
     return [FieldError(path, "nul-character", "strings must not contain U+0000")]
-
-
-def parameter_nul_errors(parameters: Iterable[tuple[str, str]]) -> list[FieldError]:
-    """Query or form parameters holding U+0000 (``%00``), refused for the same reason."""
-    return [FieldError(name if "\x00" not in name else "", "nul-character",
-                       "parameters must not contain U+0000")
-            for name, value in parameters if "\x00" in name or "\x00" in value]
