@@ -69,7 +69,7 @@ def read_whole(stream: IO[bytes], frame: Framing, limit: int) -> tuple[IO[bytes]
     """The whole body, rewound, and its size; `BodyRefused` when it is larger than
     `limit` (one byte more is enough to know), ends before its ``Content-Length``,
     or its chunked encoding is broken (the server raises while decoding it)."""
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (handed on)
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     wanted = frame.length if frame.length is not None else limit + 1
     size = 0
     try:
@@ -78,7 +78,7 @@ def read_whole(stream: IO[bytes], frame: Framing, limit: int) -> tuple[IO[bytes]
                 chunk = stream.read(min(_READ_STEP, wanted - size))
             except (OSError, ValueError) as exc:  # timeout, reset: the client did not finish
                 raise BodyRefused(400, "body-incomplete", f"the body could not be read: {type(exc).__name__}") from None
-            except Exception as exc:  # noqa: BLE001 (the WSGI server's own parse errors: gunicorn's InvalidChunkSize ...)
+            except Exception as exc:
                 raise BodyRefused(400, "body-incomplete",
                                   f"the body ended early or is malformed ({type(exc).__name__})") from None
             if not chunk:
