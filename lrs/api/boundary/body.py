@@ -78,7 +78,7 @@ def read_whole(stream: IO[bytes], frame: Framing, limit: int) -> tuple[IO[bytes]
                 chunk = stream.read(min(_READ_STEP, wanted - size))
             except (OSError, ValueError) as exc:  # timeout, reset: the client did not finish
                 raise BodyRefused(400, "body-incomplete", f"the body could not be read: {type(exc).__name__}") from None
-            except Exception as exc:
+            except Exception as exc:  # the WSGI server's own parse errors (gunicorn: InvalidChunkSize ...)
                 raise BodyRefused(400, "body-incomplete",
                                   f"the body ended early or is malformed ({type(exc).__name__})") from None
             if not chunk:
