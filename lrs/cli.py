@@ -55,6 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     rebuild.add_argument("name", nargs="?", default=None)
     views_sub.add_parser("status", help="the log head and each view's position and lag, as JSON")
 
+    # --- the log on NATS JetStream (issue 23) ---
+    publish = sub.add_parser("publish", help="publish the event log to the NATS JetStream stream "
+                             "(LRS_NATS_URL), in log order, until SIGTERM or SIGINT")
+    publish.add_argument("--once", action="store_true",
+                         help="publish what the log holds now, print the status as JSON, and exit")
+
     # --- the mentoring simulator (issue 5) ---
     from lrs.simulate import add_arguments as simulate_arguments
 
@@ -92,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(settings, args)
     if args.command == "project":
         return _project(settings)
+    if args.command == "publish":  # issue 23
+        from lrs.stream import commands as stream_commands
+
+        return stream_commands.publish(settings, once=args.once)
     if args.command == "simulate":  # needs no store: it talks to the LRS over HTTP
         from lrs.simulate import run as simulate
 
@@ -192,6 +202,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # One projection runner beside the workers (not one per worker): started by the
     # master before it forks them, stopped when the master exits.
     runner = _RunnerProcess() if settings.run_projections and not args.no_projections else None
+    # issue 23: with LRS_NATS_URL set, one publisher process beside them too.
+    publisher = _RunnerProcess("publish") if settings.nats_url else None
+    children = [c for c in (runner, publisher) if c is not None]
 
     class _Gunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -211,9 +224,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 keepalive_seconds=args.keep_alive))
             for name, value in options.items():
                 self.cfg.set(name, value)
-            if runner is not None:
-                self.cfg.set("on_starting", lambda _server: runner.start())
-                self.cfg.set("on_exit", lambda _server: runner.stop())
+            if children:
+                self.cfg.set("on_starting", lambda _server: [c.start() for c in children])
+                self.cfg.set("on_exit", lambda _server: [c.stop() for c in children])
 
         def load(self) -> Any:
             from lrs.app import create_app
@@ -311,15 +324,17 @@ class _ProgressBar:
 
 
 class _RunnerProcess:
-    """`lrs project` as a child of `lrs serve`'s master, with the same environment."""
+    """`lrs project` (or another long-running command: `lrs publish`) as a child of
+    `lrs serve`'s master, with the same environment."""
 
-    def __init__(self) -> None:
+    def __init__(self, command: str = "project") -> None:
+        self.command = command
         self.proc: Any = None
 
     def start(self) -> None:
         import subprocess
 
-        self.proc = subprocess.Popen([sys.executable, "-m", "lrs.cli", "project"])
+        self.proc = subprocess.Popen([sys.executable, "-m", "lrs.cli", self.command])
 
     def stop(self) -> None:
         import subprocess

@@ -35,6 +35,7 @@ SECTIONS = (
     "xAPI versions",
     "Asynchronous views, dashboard, audit",
     "Operations",
+    "Stream and forwarding",
 )
 """The docs' groups of settings, in the order they are shown."""
 
@@ -126,7 +127,7 @@ def _stripped(raw: str) -> str:
     return raw.strip()
 
 
-_STORE, _LIMITS, _TOKENS, _VERSIONS, _VIEWS, _OPS = SECTIONS
+_STORE, _LIMITS, _TOKENS, _VERSIONS, _VIEWS, _OPS, _STREAM = SECTIONS
 _MIB = 1024 * 1024
 _GENERATED = "generated, kept in table `lrs_secret`"
 
@@ -232,6 +233,33 @@ class Settings:
     ready_max_lag_seconds: float = setting(
         60.0, "`/health/ready` fails when an asynchronous view lags the log by more than this",
         section=_OPS)
+    # --- the log on NATS JetStream, views and forwarding elsewhere (issue 23) ---
+    nats_url: str = setting(
+        "", "NATS server(s), comma-separated (`nats://host:4222,...`): the log is published to "
+        "JetStream (`lrs publish`, and `lrs serve` beside its workers); empty: off",
+        section=_STREAM, clean=_stripped)
+    nats_stream: str = setting("LRS_EVENTS", "the JetStream stream the log is published to",
+                               section=_STREAM, clean=_stripped)
+    nats_subject_prefix: str = setting(
+        "lrs", "subjects are `<prefix>.statement`, `<prefix>.document`, `<prefix>.erasure`",
+        section=_STREAM, clean=_stripped)
+    nats_replicas: int = setting(1, "copies of the stream in a JetStream cluster (1, 3 or 5)",
+                                 section=_STREAM, minimum=1)
+    nats_retention: str = setting(
+        "limits", "`limits` (kept until max age or size) or `interest` (kept until every consumer "
+        "has acknowledged)", section=_STREAM, choices=("limits", "interest"))
+    nats_max_age_seconds: float = setting(0.0, "how long the stream keeps a message (0: forever)",
+                                          section=_STREAM)
+    nats_max_bytes: int = setting(-1, "largest size of the stream, oldest messages dropped first "
+                                  "(-1: unlimited)", section=_STREAM)
+    nats_duplicate_window_seconds: float = setting(
+        120.0, "how long the stream remembers a `Nats-Msg-Id` (the log position) to drop a second copy",
+        section=_STREAM)
+    nats_publish_batch: int = setting(
+        500, "most log entries published per round of acknowledgements (and tracking update)",
+        section=_STREAM, minimum=1)
+    forwarding_batch: int = setting(100, "most statements a forwarder POSTs in one request",
+                                    section=_STREAM, minimum=1)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
