@@ -225,8 +225,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             for name, value in options.items():
                 self.cfg.set(name, value)
             if children:
-                self.cfg.set("on_starting", lambda _server: [c.start() for c in children])
-                self.cfg.set("on_exit", lambda _server: [c.stop() for c in children])
+                self.cfg.set("on_starting", lambda _server: _each(children, "start"))
+                self.cfg.set("on_exit", lambda _server: _each(children, "stop"))
 
         def load(self) -> Any:
             from lrs.app import create_app
@@ -235,6 +235,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     _Gunicorn().run()
     return 0
+
+
+def _each(children: list[_RunnerProcess], action: str) -> None:
+    for child in children:
+        getattr(child, action)()
 
 
 def _redacted(url: str) -> str:

@@ -11,6 +11,7 @@ through a reconnect (nats-py reconnects by itself, forever).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
@@ -97,13 +98,14 @@ class NatsLink:
     # --- plumbing ---------------------------------------------------------------
 
     def _call(self, coro: Awaitable[T], timeout: float | None = None) -> T:
-        future = asyncio.run_coroutine_threadsafe(coro, self._loop)  # type: ignore[arg-type]
+        future: concurrent.futures.Future[T] = asyncio.run_coroutine_threadsafe(
+            coro, self._loop)  # type: ignore[arg-type]
         try:
             return future.result((timeout or self.timeout) + 1.0)
         except TimeoutError:
             future.cancel()
             raise StreamUnavailable("NATS did not answer in time") from None
-        except (nats.errors.Error, OSError, asyncio.TimeoutError) as exc:
+        except (nats.errors.Error, OSError) as exc:
             if isinstance(exc, NotFoundError):
                 raise
             raise StreamUnavailable(f"NATS: {exc!r}") from exc
@@ -134,7 +136,7 @@ class NatsLink:
 
         try:
             self._call(_close(), timeout=2.0)
-        except Exception:  # noqa: BLE001 - closing a link that is down
+        except Exception:
             pass
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)

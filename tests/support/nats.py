@@ -76,7 +76,7 @@ class NatsServer:
         if self.cluster_port:
             args += ["--cluster_name", "lrs-test", "--cluster", f"nats://127.0.0.1:{self.cluster_port}",
                      "--routes", ",".join(f"nats://127.0.0.1:{p}" for p in self.routes)]
-        log = open(self.root / f"{self.name}.log", "ab")  # noqa: SIM115 - the child keeps it
+        log = open(self.root / f"{self.name}.log", "ab")
         self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         deadline = time.monotonic() + 20
@@ -154,7 +154,7 @@ def _wait_for_jetstream(url: str, seconds: float = 30) -> None:
             try:
                 link.run(_account_info(link))
                 return
-            except Exception as exc:  # noqa: BLE001 - not ready yet
+            except Exception as exc:
                 if time.monotonic() > deadline:
                     pytest.fail(f"JetStream cluster never became ready: {exc!r}", pytrace=False)
                 time.sleep(0.2)
