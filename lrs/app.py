@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from lrs.api.http import MAX_JSON_DEPTH
 from lrs.ops.request_log import configure_logging
 from lrs.services import Services
 from lrs.settings import Settings
@@ -23,6 +24,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app = Flask("lrs")
     configure_logging(settings.log_level)  # issue 12: JSON lines on stderr
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.config[MAX_JSON_DEPTH] = settings.max_json_depth
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["lrs"] = Services.build(settings)
 
@@ -40,10 +42,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 # --- coordinator API (issue 5) ---
 def _mount_coordinator_api(app: Flask, settings: Settings) -> None:
     """The coordinator API at /coordinator, given the database, the view settings and
-    the LRS's own authentication: it lives with the views, which never import `lrs/`."""
+    the LRS's own authentication."""
     from lrs.api.authentication import authenticate, require
     from lrs.api.coordinator import routes as coordinator_api
-    from lrs.api.http import init_blueprint
     from lrs.credentials import ADMIN
 
     def authorize(scope: str) -> None:
@@ -54,7 +55,6 @@ def _mount_coordinator_api(app: Flask, settings: Settings) -> None:
         app.extensions["lrs"].view_settings,
         authorize,
     )
-    init_blueprint(bp)  # 401, 403, 404, 405 and 500 as JSON, like the other APIs
     app.register_blueprint(bp)
 
 

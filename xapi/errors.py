@@ -22,8 +22,14 @@ class FieldError:
         return {"path": self.path, "rule": self.rule, "message": self.message}
 
 
-class XAPIError(Exception):
-    """A request that breaks a rule of the specification (answered with 400)."""
+class RequestError(Exception):
+    """A refused request: its status, a message and every broken rule with its path.
+
+    The root of the LRS's one error family. The spec rules raise `XAPIError`
+    and its kinds; the HTTP layer raises `lrs.api.errors.HTTPError` for what
+    is not a rule of the specification (401, 403, 404, 409, 413). One set of
+    handlers (`lrs.api.errors`) answers every one with the same JSON body.
+    """
 
     status = 400
 
@@ -31,6 +37,13 @@ class XAPIError(Exception):
         super().__init__(message)
         self.message = message
         self.errors = list(errors or [])
+        self.headers: dict[str, str] = {}
+        """Response headers the refusal needs (``WWW-Authenticate``, ``Retry-After``)."""
+
+
+class XAPIError(RequestError):
+    """A request that breaks a rule of the specification (answered with 400
+    unless a kind below says otherwise)."""
 
 
 class InvalidStatement(XAPIError):

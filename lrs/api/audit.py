@@ -20,7 +20,8 @@ import orjson
 from flask import Blueprint, Response, request
 
 from lrs.api.authentication import authenticate, require
-from lrs.api.http import HTTPError, init_blueprint, json_object, json_response, services
+from lrs.api.errors import HTTPError, handle_errors
+from lrs.api.http import json_object, json_response, services
 from lrs.audit import feed as audit_feed
 from lrs.audit import replay as audit_replay
 from lrs.audit.auditor import Audit
@@ -35,7 +36,7 @@ NDJSON = "application/x-ndjson"
 
 def blueprint() -> Blueprint:
     bp = Blueprint("audit", __name__, url_prefix="/audit")
-    init_blueprint(bp)
+    handle_errors(bp)
 
     @bp.before_request
     def auditors_only() -> None:

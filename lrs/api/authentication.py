@@ -17,7 +17,8 @@ from typing import Any
 import jwt
 from flask import g, request
 
-from lrs.api.http import HTTPError, services
+from lrs.api.errors import HTTPError
+from lrs.api.http import services
 from lrs.credentials import Credential
 from lrs.tokens import InvalidToken
 from xapi.identifiers import agent_key

@@ -13,7 +13,8 @@ from typing import Any
 from flask import Blueprint, Response, url_for
 
 from lrs.api.authentication import authenticate, require
-from lrs.api.http import HTTPError, init_blueprint, json_object, json_response, services
+from lrs.api.errors import HTTPError, handle_errors
+from lrs.api.http import json_object, json_response, services
 from lrs.credentials import ADMIN, ROLES, SCOPES, Credential
 from xapi.errors import FieldError
 
@@ -25,7 +26,7 @@ _MAX_LABEL = 200
 
 def blueprint() -> Blueprint:
     bp = Blueprint("admin_credentials", __name__, url_prefix="/admin/credentials")
-    init_blueprint(bp)
+    handle_errors(bp)
 
     @bp.before_request
     def admin_only() -> None:

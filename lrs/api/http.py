@@ -1,40 +1,30 @@
-"""What every HTTP API of the LRS shares: the services, JSON bodies and JSON errors.
+"""What every HTTP API of the LRS shares for bodies: JSON in, JSON out.
 
-Errors are ``{"error": ..., "errors": [{"path", "rule", "message"}]}``, as in
-the xAPI resources (which use the same `HTTPError` and `error_response`).
+There is one JSON parser (`parse_json`): it checks the limits of this LRS
+before parsing (``LRS_MAX_JSON_DEPTH``, no U+0000, `xapi.limits`), then parses
+with orjson, and refuses with a `XAPIError` naming the rule and the path.
+`json_body` reads a request's ``application/json`` body with it, and
+`json_object` the body of an admin or audit request (a JSON object, or empty).
+Refusals are answered by `lrs.api.errors`.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, current_app, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import Response, current_app, request
 
-from lrs.ops.availability import RETRY_AFTER_SECONDS, store_unavailable
 from lrs.services import Services
-from xapi.errors import FieldError
+from xapi.errors import FieldError, XAPIError
 from xapi.limits import json_depth_errors, nul_errors
 
-log = logging.getLogger("lrs.http")
-
-
-class HTTPError(Exception):
-    """A client error with an xAPI-style JSON body."""
-
-    def __init__(self, status: int, message: str, errors: list[FieldError] | None = None,
-                 headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.errors = errors or []
-        self.headers = headers or {}
+MAX_JSON_DEPTH = "LRS_MAX_JSON_DEPTH"
+"""The app's configuration key holding ``Settings.max_json_depth`` (set by `lrs.app`)."""
 
 
 def services() -> Services:
+    """The process's components (`lrs.services`), until each blueprint is handed its own."""
     return current_app.extensions["lrs"]  # type: ignore[no-any-return]
 
 
@@ -45,76 +35,45 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     return response
 
 
-def error_response(status: int, message: str, errors: list[FieldError] | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
-    body: dict[str, Any] = {"error": message}
+def parse_json(raw: bytes, path: str = "", what: str = "the body") -> Any:
+    """JSON text (Communication 1.5.1), parsed once it is within the limits of
+    this LRS: 400 for nesting deeper than ``LRS_MAX_JSON_DEPTH``, for U+0000 in
+    a string, and for what is not JSON; each error at `path`."""
+    limit = current_app.config[MAX_JSON_DEPTH]
+    errors = json_depth_errors(raw, limit, path)
     if errors:
-        body["errors"] = [e.as_dict() for e in errors]
-    return json_response(body, status, headers)
+        raise XAPIError(f"the JSON nests deeper than this LRS accepts ({limit} levels)", errors)
+    errors = nul_errors(raw, path)
+    if errors:
+        raise XAPIError("the JSON holds a U+0000 character, which this LRS does not store", errors)
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise XAPIError(f"{what} is not valid JSON: {exc}", [FieldError(path, "json", str(exc))]) from None
 
 
-def init_blueprint(bp: Blueprint) -> None:
-    """JSON errors for a blueprint of the LRS's own APIs."""
-
-    @bp.errorhandler(HTTPError)
-    def on_http_error(exc: HTTPError) -> Response:
-        return error_response(exc.status, exc.message, exc.errors, exc.headers)
-
-    @bp.errorhandler(HTTPException)
-    def on_werkzeug_error(exc: HTTPException) -> Response:
-        return werkzeug_error_response(exc)
-
-    @bp.errorhandler(Exception)
-    def on_unexpected(exc: Exception) -> Response:
-        if store_unavailable(exc):
-            return unavailable_response(exc)
-        request_id = request.environ.get("lrs.request_id") or uuid.uuid4().hex
-        log.exception("unhandled error, request %s", request_id,
-                      extra={"fields": {"request_id": request_id}})
-        return error_response(500, f"internal error (request {request_id})")
-
-
-# --- running it in production (issue 12) ---
-def werkzeug_error_response(exc: HTTPException) -> Response:
-    """Werkzeug's HTTP errors as JSON; a body over ``LRS_MAX_REQUEST_BYTES`` names the rule."""
-    if isinstance(exc, RequestEntityTooLarge):
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        return error_response(413, "the request body is larger than this LRS accepts", [
-            FieldError("", "request-size", f"at most {limit} bytes (LRS_MAX_REQUEST_BYTES)")])
-    return error_response(exc.code or 500, exc.description or exc.name)
-
-
-def unavailable_response(exc: BaseException) -> Response:
-    """503 with ``Retry-After``: the store could not be reached (`lrs.ops.availability`);
-    a statement sent again with its id is stored once (Data 2.3.1)."""
-    log.warning("store unavailable", extra={"fields": {
-        "request_id": request.environ.get("lrs.request_id"), "error": type(exc).__name__}})
-    counter = current_app.extensions.get("lrs_metrics")
-    if counter is not None:
-        counter.store_unavailable()
-    return error_response(
-        503, "the store is unavailable; try again later",
-        [FieldError("", "store-unavailable", "the database could not be reached")],
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
+def json_body() -> Any:
+    """The request body as JSON; 400 unless it is sent as ``application/json``."""
+    return _parse_request_body(request.get_data(cache=False))
 
 
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object (an empty body is an empty object); 400 otherwise."""
+    """The body of an admin or audit request: a JSON object (an empty body is an
+    empty object); 400 otherwise."""
     raw = request.get_data(cache=False)
     if not raw.strip():
         return {}
-    if request.mimetype != "application/json":
-        raise HTTPError(400, "the body must be JSON", [
-            FieldError("Content-Type", "content-type", "expected application/json")])
-    limits = json_depth_errors(raw, services().settings.max_json_depth) + nul_errors(raw)
-    if limits:  # issue 12: before parsing
-        raise HTTPError(400, "the body breaks a limit of this LRS", limits)
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise HTTPError(400, "the body is not valid JSON", [FieldError("", "json", str(exc))]) from None
+    body = _parse_request_body(raw)
     if not isinstance(body, dict):
-        raise HTTPError(400, "the body must be a JSON object", [
+        raise XAPIError("the body must be a JSON object", [
             FieldError("", "object", "expected a JSON object")])
     return body
+
+
+def _parse_request_body(raw: bytes) -> Any:
+    if request.mimetype != "application/json":
+        raise XAPIError(
+            f"Content-Type must be application/json, got {request.mimetype or 'none'!r}",
+            [FieldError("Content-Type", "content-type", "expected application/json")],
+        )
+    return parse_json(raw)

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, g, request
 
 from lrs.api.authentication import authenticate, require
+from lrs.api.errors import HTTPError, handle_errors
 from lrs.api.health import readiness
-from lrs.api.http import HTTPError, init_blueprint
 from lrs.credentials import ADMIN
 from lrs.ops.request_log import REQUEST_ID_HEADER, fields, request_id
 from lrs.settings import Settings
@@ -167,7 +167,7 @@ def init_app(app: Flask, settings: Settings) -> Metrics:
 
 def metrics_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("metrics", __name__)
-    init_blueprint(bp)
+    handle_errors(bp)
 
     @bp.route("/metrics", methods=["GET"])
     def scrape() -> Response:

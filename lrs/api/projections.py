@@ -12,7 +12,8 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from lrs.api.authentication import authenticate, require
-from lrs.api.http import init_blueprint, json_response, services
+from lrs.api.errors import handle_errors
+from lrs.api.http import json_response, services
 from lrs.credentials import ADMIN, AUDIT_READ, COORDINATOR_READ
 
 STATUS_SCOPES = frozenset({COORDINATOR_READ, AUDIT_READ, ADMIN})
@@ -20,7 +21,7 @@ STATUS_SCOPES = frozenset({COORDINATOR_READ, AUDIT_READ, ADMIN})
 
 def blueprint() -> Blueprint:
     bp = Blueprint("projections", __name__, url_prefix="/projections")
-    init_blueprint(bp)
+    handle_errors(bp)
 
     @bp.route("/status", methods=["GET"])
     def status() -> Response:

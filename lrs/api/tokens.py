@@ -6,14 +6,15 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from lrs.api.authentication import authenticate
-from lrs.api.http import init_blueprint, json_response, services
+from lrs.api.errors import handle_errors
+from lrs.api.http import json_response, services
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 def blueprint() -> Blueprint:
     bp = Blueprint("auth", __name__, url_prefix="/auth")
-    init_blueprint(bp)
+    handle_errors(bp)
 
     @bp.route("/token", methods=["POST"])
     def token() -> Response:

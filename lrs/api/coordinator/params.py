@@ -1,7 +1,7 @@
 """The coordinator API's query parameters: parsed and checked without Flask.
 
 Every error is collected (path = the parameter, a rule, a message) and raised
-at once as `BadParameters`, answered with 400.
+at once as `xapi.errors.InvalidParameter`, answered with 400.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from xapi.errors import FieldError
 from xapi.identifiers import agent_key
-from xapi.parameters import parse_agent_parameter, single_values
+from xapi.parameters import parse_agent_parameter, rejected, single_values
 from xapi.prepare import epoch_us, parse_timestamp
 
 DEFAULT_LIMIT = 100
@@ -24,15 +24,6 @@ _POSITION = re.compile(r"\d{1,18}")
 
 WINDOW = ("since", "until", "at", "as_of")
 PAGING = ("limit", "after")
-
-
-class BadParameters(Exception):
-    """Query parameters that break a rule (answered with 400)."""
-
-    def __init__(self, errors: list[FieldError]):
-        super().__init__("invalid parameters: " + "; ".join(f"{e.path}: {e.message}" for e in errors))
-        self.message = str(self)
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -59,7 +50,7 @@ def parse(
     allowed: Iterable[str],
     required: Iterable[str] = (),
 ) -> Query:
-    """The query of one request; `BadParameters` with every error otherwise."""
+    """The query of one request; `InvalidParameter` with every error otherwise."""
     values, errors = single_values(args, allowed, required)
     program = values.get("program")
     if program is not None and not _IRI.fullmatch(program):
@@ -90,7 +81,7 @@ def parse(
     if after is not None and not after:
         errors.append(FieldError("after", "cursor", "must be the cursor of a more link"))
     if errors:
-        raise BadParameters(errors)
+        raise rejected("parameters", errors)
     return Query(program, agent, since, until, at, as_of, as_of_time, limit, after)
 
 

@@ -4,7 +4,7 @@ Read-only JSON (or CSV on ``Accept: text/csv``) for a credential with the
 scope ``coordinator/read`` (or ``admin``). The composition root
 (`lrs.app`) hands the factory what it needs, so this module never imports
 `lrs/`: the database, the view settings, and ``authorize(scope)``, which
-raises the LRS's own 401/403 (answered by the error handlers the root adds).
+raises the LRS's own 401/403 (answered, like every refusal, by `lrs.api.errors`).
 
 | GET | answers |
 |---|---|
@@ -37,7 +37,8 @@ from flask import Blueprint, Response, request
 from marshmallow import Schema
 
 from lrs.api.coordinator import schemas
-from lrs.api.coordinator.params import PAGING, WINDOW, BadParameters, Query, parse
+from lrs.api.coordinator.params import PAGING, WINDOW, Query, parse
+from lrs.api.errors import HTTPError, handle_errors
 from lrs.store.database import Cursor, Database
 from projections import mentoring, mentoring_texts
 from projections.mentee_progress import MenteeProgress, mentee_progress
@@ -62,8 +63,11 @@ T = TypeVar("T")
 CSV = "text/csv"
 
 
-class NotFound(Exception):
+class NotFound(HTTPError):
     """No such program, or the agent is not a mentee / mentor of it (answered with 404)."""
+
+    def __init__(self, message: str):
+        super().__init__(404, message)
 
 
 def blueprint(
@@ -78,13 +82,7 @@ def blueprint(
     bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
     document = orjson.dumps(schemas.openapi_document())
 
-    @bp.errorhandler(BadParameters)
-    def on_bad_parameters(exc: BadParameters) -> Response:
-        return _json({"error": exc.message, "errors": [e.as_dict() for e in exc.errors]}, 400)
-
-    @bp.errorhandler(NotFound)
-    def on_not_found(exc: NotFound) -> Response:
-        return _json({"error": str(exc)}, 404)
+    handle_errors(bp)  # 400, 401, 403, 404, 405 and 500 as JSON, like the other APIs
 
     @bp.before_request
     def coordinators_only() -> None:

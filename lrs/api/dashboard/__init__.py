@@ -9,8 +9,6 @@ same figures. `init_app` is called by the composition root with a
 
 from __future__ import annotations
 
-import logging
-import uuid
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request
@@ -20,10 +18,10 @@ from lrs.api.dashboard import pages, signin
 from lrs.api.dashboard.config import DashboardConfig
 from lrs.api.dashboard.headers import add_security_headers
 from lrs.api.dashboard.sessions import DashboardSessions
+from lrs.api.errors import status_of, unexpected
+from xapi.errors import RequestError
 
 PREFIX = "/dashboard"
-
-log = logging.getLogger("lrs.dashboard")
 
 __all__ = ["PREFIX", "DashboardConfig", "init_app"]
 
@@ -65,14 +63,16 @@ def blueprint(config: DashboardConfig) -> Blueprint:
             add_security_headers(response)
         return response
 
+    # The errors of every API (`lrs.api.errors`), answered as pages.
+    @bp.errorhandler(RequestError)
     @bp.errorhandler(HTTPException)
-    def on_http_error(exc: HTTPException) -> Any:
-        return signin.message(exc.name, exc.description or exc.name, exc.code or 500)
+    def on_refused(exc: RequestError | HTTPException) -> Any:
+        status, heading, text = status_of(exc)
+        return signin.message(heading, text, status)
 
     @bp.errorhandler(Exception)
     def on_unexpected(exc: Exception) -> Any:
-        request_id = uuid.uuid4().hex
-        log.exception("dashboard: unhandled error, request %s", request_id)
+        request_id = unexpected(exc, "dashboard")
         return signin.message("Something went wrong",
                               f"The page could not be drawn (request {request_id}).", 500)
 

@@ -23,7 +23,7 @@ PREFIX = "/xapi"
 
 def init_app(app: Flask) -> None:
     bp = Blueprint("xapi", __name__, url_prefix=PREFIX)
-    init_blueprint(bp)
+    init_blueprint(bp, unversioned(app.extensions["lrs"].settings.xapi_unversioned_version))
     about.register(bp)
     statements.register(bp)
     state.register(bp)

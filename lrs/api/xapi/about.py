@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from lrs.api.xapi.http import json_response
+from lrs.api.http import json_response
 from xapi.versions import about_versions
 
 

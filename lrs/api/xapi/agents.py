@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from lrs.api.http import json_response, services
 from lrs.api.xapi.auth import READ_ALL, authenticate, require
-from lrs.api.xapi.http import json_response, services, xapi_version
+from lrs.api.xapi.http import xapi_version
 from xapi.persons import parse_agents_request
 
 READ = READ_ALL

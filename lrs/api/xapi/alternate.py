@@ -19,7 +19,7 @@ import orjson
 from werkzeug.wsgi import get_input_stream
 
 from xapi.alternate import is_alternate, parse_alternate_request
-from xapi.errors import FieldError, XAPIError
+from xapi.errors import FieldError, RequestError, XAPIError
 from xapi.versions import V1_0_3, VERSION_HEADER, XAPIVersion, find
 
 WSGIApp = Any
@@ -50,7 +50,7 @@ class AlternateSyntax:
             rewritten = self._rewrite(environ, query)
         except _NotAllowed as exc:
             return _error(start_response, exc.status, exc.message, exc.errors, exc.version)
-        except XAPIError as exc:
+        except RequestError as exc:
             return _error(start_response, exc.status, exc.message, exc.errors, named)
         return self.app(rewritten, start_response)  # type: ignore[no-any-return]
 

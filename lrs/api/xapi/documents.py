@@ -16,8 +16,10 @@ from email.utils import format_datetime
 import orjson
 from flask import Blueprint, Response, request
 
+from lrs.api.errors import HTTPError
+from lrs.api.http import services
 from lrs.api.xapi.auth import authenticate, require
-from lrs.api.xapi.http import HTTPError, services, xapi_version
+from lrs.api.xapi.http import xapi_version
 from projections.documents import DocumentRow
 from xapi.documents import (
     DEFAULT_CONTENT_TYPE,

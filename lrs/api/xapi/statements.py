@@ -16,6 +16,8 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, g, request
 
+from lrs.api.errors import HTTPError
+from lrs.api.http import json_body, json_response, parse_json, services
 from lrs.api.observability import count_statements  # issue 12: the request log's count
 from lrs.api.xapi.auth import (
     READ_ALL,
@@ -24,14 +26,7 @@ from lrs.api.xapi.auth import (
     authenticate,
     require,
 )
-from lrs.api.xapi.http import (
-    HTTPError,
-    check_json_body,
-    json_response,
-    parse_json_body,
-    services,
-    xapi_version,
-)
+from lrs.api.xapi.http import xapi_version
 from lrs.store.application import StatementConflict
 from projections.statement_index import Filter
 from xapi import multipart
@@ -41,7 +36,7 @@ from xapi.attachments import (
     match_attachment_parts,
     statement_part_errors,
 )
-from xapi.errors import FieldError, InvalidParameter, InvalidStatement, XAPIError
+from xapi.errors import FieldError, InvalidParameter, InvalidStatement
 from xapi.formats import for_version, format_statement, parse_accept_language
 from xapi.identifiers import statement_index_keys
 from xapi.limits import batch_size_errors
@@ -140,7 +135,7 @@ def _request_statements() -> tuple[Any, list[multipart.Part] | None]:
     after the first (Communication 1.5). The body is read as a stream: each
     attachment part is held once, and limits apply as it arrives (413)."""
     if request.mimetype != "multipart/mixed":
-        return parse_json_body(), None
+        return json_body(), None
     settings = services().settings
 
     def part_limit(index: int, headers: Mapping[str, str]) -> int:
@@ -160,14 +155,7 @@ def _request_statements() -> tuple[Any, list[multipart.Part] | None]:
     errors = statement_part_errors(first)
     if errors:
         raise InvalidStatement("the first part must hold the statements", errors)
-    try:
-        check_json_body(first.content, "part[0]")
-        body = orjson.loads(first.content)
-    except orjson.JSONDecodeError as exc:
-        raise XAPIError(
-            f"the statement part is not valid JSON: {exc}", [FieldError("part[0]", "json", str(exc))]
-        ) from None
-    return body, list(parts)
+    return parse_json(first.content, "part[0]", "the statement part"), list(parts)
 
 
 def _observe_batch(body: Any) -> None:
