@@ -45,7 +45,7 @@ _FORM = "application/x-www-form-urlencoded"
 
 
 def error_body(message: str, path: str, rule: str, detail: str) -> bytes:
-    """The JSON error of every API of the LRS (`lrs.api.http.error_response`), as bytes
+    """The JSON error of every API of the LRS (`lrs.api.errors.error_response`), as bytes
     for WSGI code that answers before Flask does."""
     return orjson.dumps({"error": message, "errors": [{"path": path, "rule": rule, "message": detail}]})
 
