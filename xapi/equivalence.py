@@ -13,21 +13,34 @@ cannot show, then compared with JSON types kept apart (``true`` is not ``1``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import orjson
 
 from xapi.identifiers import CONTEXT_ACTIVITY_TYPES, normalize_mbox
-from xapi.prepare import parse_timestamp
+from xapi.prepare import ASSIGNED_IF_ABSENT, parse_timestamp
 from xapi.versions import XAPIVersion
 
 # Assigned or overwritten by the LRS (authority, stored), or not part of the
 # statement at all (attachments, see `statements_equivalent`).
 _ALWAYS_IGNORED = frozenset({"authority", "stored", "attachments"})
-# Assigned by the LRS only when absent: compared only when both sides have them.
-_ASSIGNED_IF_ABSENT = ("id", "timestamp", "version")
+# `ASSIGNED_IF_ABSENT` (id, timestamp, version): compared only when both sides have them.
+
+
+def as_sent(stored: Mapping[str, Any], assigned: Iterable[str]) -> dict[str, Any]:
+    """A stored statement without what the LRS assigned to it: `assigned` (the
+    names among ``id``, ``timestamp``, ``version`` it filled in, see
+    `xapi.prepare.assigned_properties`), ``stored`` and ``authority``.
+
+    Data 2.3.1 ignores a property one side lacks because the LRS may have
+    assigned it; comparing a retry with the stored statement as it was sent
+    (and the retry as it is sent, before `prepare`) is what lets that rule
+    apply: a statement sent twice without a timestamp is the same statement,
+    though the LRS gave the first a timestamp."""
+    dropped = {*assigned, "stored", "authority"}
+    return {name: value for name, value in stored.items() if name not in dropped}
 
 
 def statements_equivalent(
@@ -64,7 +77,7 @@ def statements_equivalent(
     ``version`` is not compared at all.
     """
     ignored = version is not None and version.immutability_ignores_version
-    for name in _ASSIGNED_IF_ABSENT:
+    for name in ASSIGNED_IF_ABSENT:
         if name == "version" and ignored:
             continue
         if (
@@ -87,7 +100,7 @@ def _assigned(name: str, value: Any) -> Any:
 def _statement(doc: Mapping[str, Any], *, top_level: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in doc.items():
-        if name in _ALWAYS_IGNORED or (top_level and name in _ASSIGNED_IF_ABSENT):
+        if name in _ALWAYS_IGNORED or (top_level and name in ASSIGNED_IF_ABSENT):
             continue
         if name == "actor":
             out[name] = _agent(value)

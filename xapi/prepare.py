@@ -56,6 +56,19 @@ def prepare(
     return _converted(doc, version)
 
 
+ASSIGNED_IF_ABSENT = ("id", "timestamp", "version")
+"""What `prepare` fills in only when the client did not send it (``stored`` and
+``authority`` it always overwrites)."""
+
+
+def assigned_properties(statement: Mapping[str, Any]) -> list[str]:
+    """The names `prepare` will assign to this statement as the client sent it.
+
+    Kept with the stored statement: a retry is compared with what its client
+    sent (Data 2.3.1), and only these tell the sent statement from the stored one."""
+    return [name for name in ASSIGNED_IF_ABSENT if name not in statement]
+
+
 def _converted(doc: dict[str, Any], version: XAPIVersion) -> dict[str, Any]:
     """`doc` (owned by the caller) with the version's conversions of timestamp and duration."""
     if version.timestamps_to_utc and isinstance(doc.get("timestamp"), str):

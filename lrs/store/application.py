@@ -40,11 +40,16 @@ from xapi.documents import (
     DocumentTooLarge,
     Preconditions,
 )
-from xapi.equivalence import statements_equivalent
+from xapi.equivalence import as_sent, statements_equivalent
 from xapi.errors import FieldError
 from xapi.identifiers import agent_key
 from xapi.persons import identifier, mbox_sha1, person
-from xapi.prepare import epoch_us, normalize_context_activities, prepare
+from xapi.prepare import (
+    assigned_properties,
+    epoch_us,
+    normalize_context_activities,
+    prepare,
+)
 from xapi.versions import XAPIVersion
 
 
@@ -92,6 +97,8 @@ class _PendingWrite:
         self.version = version
         self.attachments = attachments
         self.prepared: list[dict[str, Any]] = []
+        # What `prepare` fills in, kept on each event: a retry is compared with what was sent.
+        self.assigned = [assigned_properties(s) for s in statements]
         self.done = False
         self.error: BaseException | None = None
 
@@ -166,14 +173,15 @@ class LearningRecordStore(Application[UUID]):
                 for s in request.statements
             ]
         everything = [s for request in group for s in request.prepared]
+        assigned = [names for request in group for names in request.assigned]
         contents = [a for request in group for a in request.attachments]
         try:
-            self._put(everything, contents)
+            self._put(everything, contents, assigned)
         except IntegrityError:
             # Some id is taken (or repeated across requests): settle each request alone.
             for request in group:
                 try:
-                    self._append(request.prepared, request.attachments, request.version)
+                    self._append(request)
                     request.finish()
                 except Exception as exc:
                     request.finish(exc)
@@ -186,7 +194,8 @@ class LearningRecordStore(Application[UUID]):
             request.finish()
 
     def _put(
-        self, statements: list[dict[str, Any]], attachments: Sequence[AttachmentData] = ()
+        self, statements: list[dict[str, Any]], attachments: Sequence[AttachmentData],
+        assigned: Sequence[Sequence[str]],
     ) -> None:
         """One `Statement.Stored` event per statement, in one append.
 
@@ -196,7 +205,9 @@ class LearningRecordStore(Application[UUID]):
         The index rows and the attachment content go in the append's transaction.
         """
         now = datetime.now(UTC)
-        events = [Statement.stored_event(s, now) for s in statements]
+        events = [
+            Statement.stored_event(s, now, names) for s, names in zip(statements, assigned, strict=True)
+        ]
 
         def index(cursor: Cursor, positions: Sequence[int]) -> None:
             _write_statement_views(cursor, list(zip(positions, statements, strict=True)))
@@ -209,33 +220,45 @@ class LearningRecordStore(Application[UUID]):
     def construct_transcoder(self) -> Transcoder:
         return EventStateTranscoder()
 
-    def _append(
-        self, statements: list[dict[str, Any]], attachments: Sequence[AttachmentData] = (),
-        version: XAPIVersion | None = None,
-    ) -> None:
-        pending = statements
+    def _append(self, request: _PendingWrite) -> None:
+        """Append one request's statements but those already stored: each of
+        those must be equivalent (Data 2.3.1) to what the client sent now, or
+        the request is a `StatementConflict` and nothing of it is stored.
+
+        Both sides are compared as sent: the stored statement without what the
+        LRS assigned to it (kept on its event), the new one before `prepare`.
+        So a retry without a timestamp is the statement stored, whatever
+        timestamp, stored or version the LRS gave it, under either xAPI version."""
+        pending = list(range(len(request.prepared)))
         while pending:
             try:
-                self._put(pending, attachments)
+                self._put(
+                    [request.prepared[i] for i in pending],
+                    request.attachments,
+                    [request.assigned[i] for i in pending],
+                )
                 return
             except IntegrityError:
                 # Some ids are taken: the store's unique key decided, atomically.
-                existing = self._stored_by_id([s["id"] for s in pending])
-                for s in pending:
-                    old = existing.get(s["id"])
-                    if old is not None and not statements_equivalent(old, s, version):
-                        raise StatementConflict(s["id"]) from None
+                existing = self._stored_by_id([request.prepared[i]["id"] for i in pending])
+                for i in pending:
+                    old = existing.get(request.prepared[i]["id"])
+                    if old is not None and not statements_equivalent(
+                        as_sent(*old), request.statements[i], request.version
+                    ):
+                        raise StatementConflict(request.prepared[i]["id"]) from None
                 if not existing:
                     raise
                 self.observer.deduplicated(len(existing))
-                pending = [s for s in pending if s["id"] not in existing]
+                pending = [i for i in pending if request.prepared[i]["id"] not in existing]
 
-    def _stored_by_id(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
+    def _stored_by_id(self, ids: Sequence[str]) -> dict[str, tuple[dict[str, Any], list[str]]]:
+        """The stored statements of these ids with what the LRS assigned to each."""
+        found: dict[str, tuple[dict[str, Any], list[str]]] = {}
         for statement_id in ids:
-            events = list(self.events.get(UUID(statement_id), lte=1))
+            events: list[Any] = list(self.events.get(UUID(statement_id), lte=1))
             if events:
-                found[statement_id] = events[0].statement  # type: ignore[attr-defined]
+                found[statement_id] = (events[0].statement, events[0].assigned)
         return found
 
     # --- queries ---------------------------------------------------------------

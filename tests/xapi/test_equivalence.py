@@ -6,8 +6,8 @@ import copy
 from datetime import UTC, datetime
 
 from tests import factories as f
-from xapi.equivalence import statements_equivalent
-from xapi.prepare import prepare
+from xapi.equivalence import as_sent, statements_equivalent
+from xapi.prepare import assigned_properties, prepare
 from xapi.versions import V1_0_3
 
 
@@ -47,6 +47,36 @@ def test_a_statement_is_equivalent_to_its_stored_form():
         version=V1_0_3,
     )
     assert statements_equivalent(a, stored)
+
+
+def _stored_at(statement: dict, minute: int) -> dict:
+    return prepare(statement, authority=f.agent("LRS"),
+                   stored=datetime(2026, 11, 25, 16, minute, tzinfo=UTC), version=V1_0_3)
+
+
+def test_two_stored_forms_of_one_statement_sent_without_timestamp_differ():
+    # Data 2.3.1: why a retry is compared as sent: the LRS gave each its own timestamp
+    a = f.statement()
+    del a["timestamp"]
+    assert not statements_equivalent(_stored_at(a, 20), _stored_at(a, 21))
+
+
+def test_a_stored_statement_as_sent_is_equivalent_to_the_retry_as_sent():
+    # Data 2.3.1: what the LRS assigned (timestamp, version, stored, authority) is ignored
+    a = f.statement()
+    del a["timestamp"]
+    first = _stored_at(a, 20)
+    assert assigned_properties(a) == ["timestamp", "version"]
+    assert statements_equivalent(as_sent(first, assigned_properties(a)), a)
+    assert as_sent(first, assigned_properties(a)).keys() == a.keys()
+
+
+def test_a_stored_statement_as_sent_keeps_what_the_client_sent():
+    # Data 2.3.1: a timestamp both sides sent is compared
+    a = f.statement()
+    first = _stored_at(a, 20)
+    retry = {**a, "timestamp": "2026-11-03T10:16:00.000Z"}
+    assert not statements_equivalent(as_sent(first, assigned_properties(a)), retry)
 
 
 # ------------------------------------------------ properties the LRS assigns
