@@ -52,7 +52,7 @@ def test_programs_lists_each_program_with_its_name(coordinator: Any) -> None:
 def test_programs_as_csv(coordinator: Any) -> None:
     """CSV on Accept: text/csv: one line per program."""
     response = coordinator.get("/coordinator/programs", headers={"Accept": "text/csv"})
-    assert csv_rows(response) == [{"id": PROGRAM, "name": "Reverse mentoring 2026"}]
+    assert csv_rows(response) == [{"as_of": "", "id": PROGRAM, "name": "Reverse mentoring 2026"}]
 
 
 def test_summary_of_a_program(coordinator: Any) -> None:
@@ -371,3 +371,35 @@ def test_openapi_document_describes_every_endpoint(coordinator: Any) -> None:
     assert set(feedback["feedback"][0]) == set(document["components"]["schemas"]["Said"]["properties"])
     comments = get(coordinator, "/comments", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
     assert set(comments) == set(document["components"]["schemas"]["CommentList"]["properties"])
+
+
+def _parameter_schemas() -> list[tuple[str, str, dict[str, Any]]]:
+    from lrs.api.coordinator.schemas import openapi_document
+
+    found = []
+    for path, operations in openapi_document()["paths"].items():
+        for parameter in operations["get"]["parameters"]:
+            schema = parameter.get("schema") or parameter["content"]["application/json"]["schema"]
+            found.append((path, parameter["name"], schema))
+    return found
+
+
+def test_openapi_types_every_parameter_so_an_empty_value_is_invalid() -> None:
+    """Every query parameter's schema has a format, a pattern, a minimum length, a reference
+    or a numeric type: a client generated from the document cannot send the empty strings
+    the API refuses (since, until, at and as_of were bare strings)."""
+    for path, name, schema in _parameter_schemas():
+        for alternative in schema.get("oneOf", [schema]):
+            assert ("$ref" in alternative or alternative.get("type") == "integer" or "format" in alternative
+                    or alternative.get("minLength", 0) >= 1), (path, name, alternative)
+
+
+@pytest.mark.parametrize("value", [PROGRAM, "urn:x:1", "", "no scheme", "https://a b", "https://a<b", "1http://a"])
+def test_openapi_program_pattern_is_the_rule_the_api_applies(coordinator: Any, value: str) -> None:
+    """The program parameter's pattern in the OpenAPI document accepts exactly what the API does."""
+    import re
+
+    (pattern,) = {s["pattern"] for _p, name, s in _parameter_schemas() if name == "program"}
+    response = get(coordinator, "/program", program=value, at=AT)
+    refused = response.status_code == 400 and any(e["path"] == "program" for e in response.json["errors"])
+    assert (re.search(pattern, value) is not None) == (not refused)

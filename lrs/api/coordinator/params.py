@@ -18,9 +18,11 @@ from xapi.prepare import epoch_us, parse_timestamp
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+")
+IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+")
+"""A program IRI (also the OpenAPI document's pattern)."""
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _POSITION = re.compile(r"\d{1,18}")
+MAX_POSITION = 10**18 - 1
 
 WINDOW = ("since", "until", "at", "as_of")
 PAGING = ("limit", "after")
@@ -53,7 +55,7 @@ def parse(
     """The query of one request; `InvalidParameter` with every error otherwise."""
     values, errors = single_values(args, allowed, required)
     program = values.get("program")
-    if program is not None and not _IRI.fullmatch(program):
+    if program is not None and not IRI.fullmatch(program):
         errors.append(FieldError("program", "iri", "must be an IRI: the program Activity's id"))
     agent = None
     if "agent" in values:

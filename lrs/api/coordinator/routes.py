@@ -25,8 +25,6 @@ position, or a time mapped to the last position stored at or before it).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -36,8 +34,9 @@ import orjson
 from flask import Blueprint, Response, request
 from marshmallow import Schema
 
-from lrs.api.coordinator import schemas
+from lrs.api.coordinator import schemas, tables
 from lrs.api.coordinator.params import PAGING, WINDOW, Query, parse
+from lrs.api.dashboard.csvexport import csv_text
 from lrs.api.errors import HTTPError, handle_errors
 from lrs.store.database import Cursor, Database
 from projections import mentoring, mentoring_texts
@@ -55,7 +54,6 @@ from projections.program_tracking import (
     weekly_series,
 )
 from projections.registry import ViewSettings
-from xapi.identifiers import agent_key
 from xapi.prepare import epoch_us, format_timestamp, from_epoch_us
 
 COORDINATOR_READ = "coordinator/read"
@@ -400,55 +398,12 @@ def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None
 
 
 def _answer(schema: Schema, body: dict[str, Any], rows: str | None, more: str = "") -> Response:
-    """JSON through the answer's schema, or CSV of its rows (of the answer itself when
-    ``rows`` is None) on ``Accept: text/csv``; the more link is also a ``Link`` header."""
+    """JSON through the answer's schema, or CSV (`tables`: fixed columns read off the
+    schema, one line per item of ``rows``, or one line when it is None) on ``Accept:
+    text/csv``; the more link is also a ``Link`` header."""
     headers = {"Link": f'<{more}>; rel="next"'} if more else {}
     dumped = schema.dump(body)
     if request.accept_mimetypes.best_match(["application/json", CSV]) == CSV:
-        table = dumped[rows] if rows is not None else [
-            {k: v for k, v in dumped.items() if k not in ("program", "since", "until", "at", "as_of")}
-        ]
-        return Response(_csv(table), mimetype=CSV, headers=headers)
+        header, lines = tables.table(schema, dumped, rows)
+        return Response(csv_text(header, lines), mimetype=CSV, headers=headers)
     return _json(dumped, headers=headers)
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
-    """One line per row; an Agent is its identifier key plus a ``_name`` column, lists
-    are joined with ``; ``, nested tables (trend, pairs at risk) are left to their own
-    endpoints; text that starts like a formula is prefixed with ``'`` (`_cell`)."""
-    flat = [_flatten(row) for row in rows]
-    columns: list[str] = []
-    for row in flat:
-        columns += [c for c in row if c not in columns]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(flat)
-    return out.getvalue()
-
-
-def _flatten(row: Mapping[str, Any]) -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for name, value in row.items():
-        if isinstance(value, Mapping) and value.get("objectType") == "Agent":
-            flat[name] = agent_key(value)
-            flat[f"{name}_name"] = value.get("name", "")
-        elif isinstance(value, list):
-            if all(isinstance(v, Mapping) and v.get("objectType") == "Agent" for v in value):
-                flat[name] = "; ".join(agent_key(v) or "" for v in value)
-            elif all(not isinstance(v, Mapping | list) for v in value):
-                flat[name] = "; ".join(str(v) for v in value)
-        elif not isinstance(value, Mapping):
-            flat[name] = "" if value is None else value
-    return {name: _cell(value) for name, value in flat.items()}
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's
-    advice against CSV injection); numbers are written as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value

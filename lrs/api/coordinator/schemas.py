@@ -13,7 +13,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 
-from lrs.api.coordinator.params import DEFAULT_LIMIT, MAX_LIMIT
+from lrs.api.coordinator.params import DEFAULT_LIMIT, IRI, MAX_LIMIT, MAX_POSITION
 
 _TIME = "RFC 3339 time, UTC"
 
@@ -203,23 +203,29 @@ class ErrorSchema(Schema):
 
 # --- the OpenAPI document ---------------------------------------------------------
 
+_INSTANT = {"oneOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+"""An RFC 3339 time or a date (its midnight, UTC): what `params.parse` accepts."""
+
 _PARAMETERS: dict[str, dict[str, Any]] = {
-    "program": {"description": "the program Activity's IRI", "schema": {"type": "string", "format": "iri"}},
+    "program": {"description": "the program Activity's IRI",
+                "schema": {"type": "string", "format": "iri", "pattern": f"^{IRI.pattern}$"}},
     "agent": {
         "description": "an xAPI Agent as JSON, with one identifier (like the xAPI agent parameter)",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Agent"}}},
     },
     "since": {"description": "only statements timestamped at or after this (RFC 3339 time or YYYY-MM-DD)",
-              "schema": {"type": "string"}},
-    "until": {"description": "only statements timestamped before this (RFC 3339 time or YYYY-MM-DD)",
-              "schema": {"type": "string"}},
+              "schema": _INSTANT},
+    "until": {"description": "only statements timestamped before this, later than since "
+                             "(RFC 3339 time or YYYY-MM-DD)", "schema": _INSTANT},
     "at": {"description": "the reference instant (default: now); statements timestamped later do not count",
-           "schema": {"type": "string"}},
+           "schema": _INSTANT},
     "as_of": {"description": "read the view as it stood at this log position, or at the last position "
-                             "stored at or before this RFC 3339 time", "schema": {"type": "string"}},
+                             "stored at or before this RFC 3339 time",
+              "schema": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": MAX_POSITION}, *_INSTANT["oneOf"]]}},
     "limit": {"description": "most items per page (of texts: the newest)",
               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
-    "after": {"description": "cursor: give the more link instead of setting it", "schema": {"type": "string"}},
+    "after": {"description": "cursor: give the more link instead of setting it",
+              "schema": {"type": "string", "minLength": 1}},
 }
 
 ENDPOINTS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
