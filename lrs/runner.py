@@ -38,17 +38,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, Notification, Tracking
-from eventsourcing.utils import get_topic
+from eventsourcing.persistence import IntegrityError, Tracking
 
-from lrs.domain import Statement
 from lrs.store.application import LearningRecordStore
 from lrs.store.database import Cursor, one_at_a_time
 from projections.view import Positioned, View
 
 log = logging.getLogger("lrs.projections")
 
-STATEMENT_TOPIC = get_topic(Statement.Stored)  # type: ignore[attr-defined]
 """The only events views see: one per stored statement."""
 
 Progress = Callable[[int, int], None]
@@ -293,11 +290,7 @@ class ProjectionRunner:
         return _Batch(statements, end)
 
     def _statements(self, after: int, head: int, limit: int) -> list[Positioned]:
-        notifications: Sequence[Notification] = self.store.recorder.select_notifications(
-            start=after + 1, limit=limit, stop=head, topics=[STATEMENT_TOPIC]
-        )
-        mapper = self.store.mapper
-        return [(n.id, mapper.to_domain_event(n).statement) for n in notifications]  # type: ignore[attr-defined]
+        return self.store.event_log.statements(after=after, until=head, limit=limit)
 
     def _apply(self, view: View, start: int, statements: list[Positioned], end: int) -> None:
         """Statements (`start`, `end`] into `view`, and `end` as its position, in

@@ -35,7 +35,7 @@ class Audit:
 
     @property
     def events_table(self) -> str:
-        return str(self.store.recorder.events_table_name)  # type: ignore[attr-defined]
+        return self.store.event_log.table
 
     # --- the chain -----------------------------------------------------------------
 

@@ -27,8 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from lrs.store import event_log
 from lrs.store.database import Cursor, Database
 from lrs.store.dialects import Dialect
+from lrs.store.event_log import EventRow
 
 GENESIS = "0" * 64
 """The "previous hash" of the first event."""
@@ -66,15 +68,6 @@ class Head:
     hash: str
 
 
-@dataclass(frozen=True)
-class EventRow:
-    position: int
-    originator_id: Any
-    originator_version: int
-    topic: str
-    state: bytes
-
-
 # --- writing, inside the append's transaction --------------------------------------
 
 
@@ -90,10 +83,9 @@ def head_query(events_table: str, dialect: Dialect) -> str:
     of the LRS before the chain, or while the chain was not backfilled): they
     are chained first, as they are now.
     """
-    pos = dialect.position_column
+    next_event = event_log.first_position_after(events_table, dialect, "COALESCE(h.position, 0)")
     return (
-        "SELECT h.position AS position, h.hash AS hash, "
-        f"(SELECT MIN({pos}) FROM {events_table} WHERE {pos} > COALESCE(h.position, 0)) AS next_event "
+        f"SELECT h.position AS position, h.hash AS hash, {next_event} AS next_event "
         "FROM (SELECT 1 AS one) o LEFT JOIN "
         f"(SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1) h ON 1 = 1"
     )
@@ -149,7 +141,7 @@ def extend(
     The caller holds the append lock (an append transaction, or `backfill`).
     """
     while True:
-        events = read_events(cursor, events_table, after=head.position, until=until, limit=batch)
+        events = event_log.rows(cursor, events_table, after=head.position, until=until, limit=batch)
         if not events:
             return head
         rows = []
@@ -161,27 +153,6 @@ def extend(
         head = Head(events[-1].position, prev)
         if progress is not None:
             progress(len(events))
-
-
-def read_events(
-    cursor: Cursor, events_table: str, *, after: int, until: int | None = None, limit: int = 1000
-) -> list[EventRow]:
-    pos = cursor.dialect.position_column
-    sql = (
-        f"SELECT {pos} AS position, originator_id, originator_version, topic, state "
-        f"FROM {events_table} WHERE {pos} > ?"
-    )
-    params: list[Any] = [after]
-    if until is not None:
-        sql += f" AND {pos} <= ?"
-        params.append(until)
-    sql += f" ORDER BY {pos} LIMIT ?"
-    params.append(limit)
-    return [
-        EventRow(int(r["position"]), r["originator_id"], int(r["originator_version"]),
-                 str(r["topic"]), bytes(r["state"]))
-        for r in cursor.execute(sql, params).fetchall()
-    ]
 
 
 def backfill(
@@ -348,8 +319,7 @@ def verify(
 
 def count_events(db: Database, events_table: str) -> int:
     with db.read() as cur:
-        row = cur.execute(f"SELECT COUNT(*) AS n FROM {events_table}").fetchone()
-    return int(row["n"])
+        return event_log.count(cur, events_table)
 
 
 @contextmanager
@@ -363,7 +333,7 @@ def _snapshot(db: Database) -> Iterator[Cursor]:
 
 def _batches_of_events(cur: Cursor, events_table: str, batch: int) -> Iterator[EventRow]:
     after = 0
-    while rows := read_events(cur, events_table, after=after, limit=batch):
+    while rows := event_log.rows(cur, events_table, after=after, limit=batch):
         yield from rows
         after = rows[-1].position
 

@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import StoredEvent
 
 from lrs.audit.chain import CHAIN_TABLE, canonical_id
+from lrs.store import event_log
+from lrs.store.event_log import EventRow
 from xapi.errors import FieldError
 from xapi.identifiers import VOIDED, agent_key, statement_index_keys
 from xapi.prepare import parse_timestamp
@@ -32,14 +32,14 @@ from xapi.validation import validate_agent
 if TYPE_CHECKING:
     from lrs.store.application import LearningRecordStore
 
-STATEMENT_TOPIC = "lrs.domain:Statement.Stored"
-DOCUMENT_TOPICS = {
-    "lrs.documents:Document.Created": "document.created",
-    "lrs.documents:Document.Stored": "document.stored",
-    "lrs.documents:Document.Merged": "document.merged",
-    "lrs.documents:Document.Deleted": "document.deleted",
+DOCUMENT_TYPES = {
+    event_log.DOCUMENT_CREATED: "document.created",
+    event_log.DOCUMENT_STORED: "document.stored",
+    event_log.DOCUMENT_MERGED: "document.merged",
+    event_log.DOCUMENT_DELETED: "document.deleted",
 }
-EVENT_TYPES = ("statement.stored", "statement.voiding", *DOCUMENT_TOPICS.values())
+"""The feed's type of each document event, by topic."""
+EVENT_TYPES = ("statement.stored", "statement.voiding", *DOCUMENT_TYPES.values())
 """``statement.voiding``: a stored statement whose verb is ``voided`` (Data 2.3.2)."""
 
 # Events are appended in time order give or take the commit delay (the same
@@ -68,9 +68,9 @@ class FeedFilter:
     can be recomputed from the export alone (docs/AUDIT.md)."""
 
     def topics(self) -> list[str]:
-        topics = [t for t, name in DOCUMENT_TOPICS.items() if name in self.types]
+        topics = [t for t, name in DOCUMENT_TYPES.items() if name in self.types]
         if self.types & {"statement.stored", "statement.voiding"}:
-            topics.append(STATEMENT_TOPIC)
+            topics.append(event_log.STATEMENT_STORED)
         return topics
 
 
@@ -94,13 +94,13 @@ def feed(store: LearningRecordStore, f: FeedFilter, batch: int = 500) -> Iterato
                 entry.pop("_time")
                 entry.pop("_keys")
                 if f.state:
-                    entry["topic"] = str(row["topic"])
-                    entry["state_base64"] = base64.b64encode(bytes(row["state"])).decode("ascii")
+                    entry["topic"] = row.topic
+                    entry["state_base64"] = base64.b64encode(row.state).decode("ascii")
                 yield entry
                 given += 1
                 if f.limit is not None and given >= f.limit:
                     return
-        after = rows[-1]["position"]
+        after = rows[-1].position
 
 
 def ndjson(entries: Iterator[dict[str, Any]]) -> Iterator[bytes]:
@@ -113,63 +113,41 @@ def events_at(store: LearningRecordStore, positions: Sequence[int]) -> dict[int,
     if not positions:
         return {}
     addresses = _Addresses(store)
-    pos = store.db.dialect.position_column
-    table = store.recorder.events_table_name  # type: ignore[attr-defined]
     with store.db.read() as cur:
-        in_list, params = cur.in_list(list(positions))
-        rows = cur.execute(
-            f"SELECT e.{pos} AS position, e.originator_id, e.originator_version, e.topic, e.state, "
-            f"c.hash AS hash FROM {table} e LEFT JOIN {CHAIN_TABLE} c ON c.position = e.{pos} "
-            f"WHERE e.{pos} {in_list}",
-            params,
-        ).fetchall()
+        rows = event_log.rows_at(cur, store.event_log.table, positions, hashes_from=CHAIN_TABLE)
     found = {}
     for row in rows:
         entry = _entry(store, row, addresses)
         entry.pop("_time")
         entry.pop("_keys")
-        found[int(row["position"])] = entry
+        found[row.position] = entry
     return found
 
 
-def _read(store: LearningRecordStore, *, after: int, topics: list[str], limit: int) -> list[Any]:
-    pos = store.db.dialect.position_column
-    table = store.recorder.events_table_name  # type: ignore[attr-defined]
+def _read(store: LearningRecordStore, *, after: int, topics: list[str], limit: int) -> list[EventRow]:
     with store.db.read() as cur:
-        in_topics, topic_params = cur.in_list(topics)
-        return list(cur.execute(
-            f"SELECT e.{pos} AS position, e.originator_id, e.originator_version, e.topic, e.state, "
-            f"c.hash AS hash FROM {table} e LEFT JOIN {CHAIN_TABLE} c ON c.position = e.{pos} "
-            f"WHERE e.{pos} > ? AND e.topic {in_topics} ORDER BY e.{pos} LIMIT ?",
-            (after, *topic_params, limit),
-        ).fetchall())
+        return event_log.rows(cur, store.event_log.table, after=after, topics=topics, limit=limit,
+                              hashes_from=CHAIN_TABLE)
 
 
-def _entry(store: LearningRecordStore, row: Any, addresses: _Addresses) -> dict[str, Any]:
-    originator_id = row["originator_id"]
-    stored = StoredEvent(
-        originator_id=originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id)),
-        originator_version=int(row["originator_version"]),
-        topic=str(row["topic"]),
-        state=bytes(row["state"]),
-    )
-    event: Any = store.mapper.to_domain_event(stored)
+def _entry(store: LearningRecordStore, row: EventRow, addresses: _Addresses) -> dict[str, Any]:
+    event: Any = store.event_log.decode(row)
     entry: dict[str, Any] = {
-        "position": int(row["position"]),
+        "position": row.position,
         "type": "",
-        "originator_id": canonical_id(originator_id),
-        "originator_version": stored.originator_version,
+        "originator_id": canonical_id(row.originator_id),
+        "originator_version": row.originator_version,
         "timestamp": event.timestamp.isoformat(),
-        "hash": row["hash"],
+        "hash": row.hash,
         "_time": event.timestamp,
     }
-    if stored.topic == STATEMENT_TOPIC:
+    if row.topic == event_log.STATEMENT_STORED:
         statement = event.statement
         entry["type"] = "statement.voiding" if statement["verb"]["id"] == VOIDED else "statement.stored"
         entry["statement"] = statement
         entry["_keys"] = statement_index_keys(statement)
     else:
-        entry["type"] = DOCUMENT_TOPICS.get(stored.topic, stored.topic)
+        entry["type"] = DOCUMENT_TYPES.get(row.topic, row.topic)
         document = addresses.of(str(entry["originator_id"]), event)
         change = {}
         if hasattr(event, "agent"):  # Created: the Agent as given

@@ -28,17 +28,16 @@ out).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import orjson
 
-from lrs.audit.feed import STATEMENT_TOPIC
 from lrs.store.application import LearningRecordStore
 from lrs.store.database import Cursor
-from projections.view import Positioned, View
+from projections.view import View
 from xapi.prepare import epoch_us, parse_timestamp
 
 MAX_LISTED = 100
@@ -142,7 +141,7 @@ def replay(
             )
     outcome = ReplayOutcome(name, position, live_position, as_of)
     with store.db.scratch() as scratch:
-        for chunk in _statements(store, position, batch):
+        for chunk in store.event_log.all_statements(until=position, batch=batch):
             view.apply(scratch, chunk)
             outcome.statements += len(chunk)
         for table in view.tables:
@@ -159,22 +158,6 @@ def _position_at(store: LearningRecordStore, time: str | None) -> int:
             (epoch_us(parse_timestamp(time)),),
         ).fetchone()
     return 0 if row is None else int(row["position"])
-
-
-def _statements(store: LearningRecordStore, until: int, batch: int) -> Iterator[list[Positioned]]:
-    after = 0
-    while after < until:
-        notifications = store.recorder.select_notifications(
-            start=after + 1, limit=batch, stop=until, topics=[STATEMENT_TOPIC]
-        )
-        if not notifications:
-            return
-        yield [(n.id, store.mapper.to_domain_event(n).statement)  # type: ignore[attr-defined]
-               for n in notifications]
-        after = notifications[-1].id
-
-
-# --- scratch space -----------------------------------------------------------------
 
 
 # --- comparing ---------------------------------------------------------------------

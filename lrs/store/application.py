@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, StoredEvent, Transcoder
+from eventsourcing.persistence import IntegrityError, Transcoder
 
 from lrs.documents import Document
 from lrs.domain import Statement
@@ -24,6 +24,7 @@ from lrs.settings import Settings
 from lrs.store import attachments as attachment_store
 from lrs.store.database import Cursor, Database, one_at_a_time
 from lrs.store.dialects import dialect_named
+from lrs.store.event_log import EventLog
 from lrs.store.transcoder import EventStateTranscoder
 from projections import activities as activity_view
 from projections import agents as agent_view
@@ -123,6 +124,7 @@ class LearningRecordStore(Application[UUID]):
         with one_at_a_time(settings):
             super().__init__(env=settings.eventsourcing_env())
         self.db = Database(self.recorder.datastore, dialect_named(settings.dialect))  # type: ignore[attr-defined]
+        self.event_log = EventLog(self.recorder, self.mapper, self.db)
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_PendingWrite] = []
@@ -265,36 +267,12 @@ class LearningRecordStore(Application[UUID]):
 
     def statements_at(self, positions: Sequence[int]) -> list[dict[str, Any]]:
         """The stored statements at these log positions, in the given order."""
-        if not positions:
-            return []
-        table = self.recorder.events_table_name  # type: ignore[attr-defined]
-        pos = self.db.dialect.position_column
-        with self.db.read() as cur:
-            in_list, params = cur.in_list(positions)
-            rows = cur.execute(
-                f"SELECT {pos} AS position, originator_id, originator_version, topic, state "
-                f"FROM {table} WHERE {pos} {in_list}",
-                params,
-            ).fetchall()
-        by_position = {row["position"]: self._decode(row) for row in rows}
-        return [by_position[p] for p in positions if p in by_position]
+        return self.event_log.statements_at(positions)
 
     def attachment_contents(self, hashes: Sequence[str]) -> dict[str, AttachmentData]:
         """The stored attachment content of these sha2 hashes (lowercase hex)."""
         with self.db.read() as cur:
             return attachment_store.read(cur, hashes)
-
-    def _decode(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        originator_id = row["originator_id"]
-        if not isinstance(originator_id, UUID):
-            originator_id = UUID(originator_id)
-        stored_event = StoredEvent(
-            originator_id=originator_id,
-            originator_version=row["originator_version"],
-            topic=row["topic"],
-            state=bytes(row["state"]),
-        )
-        return self.mapper.to_domain_event(stored_event).statement  # type: ignore[attr-defined]
 
     def find(self, query: statement_index.Filter) -> list[int]:
         with self.db.read() as cur:
@@ -315,20 +293,6 @@ class LearningRecordStore(Application[UUID]):
 
     # --- maintenance -----------------------------------------------------------
 
-    def all_statements(self, batch: int = 1000) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Every stored statement with its log position, in log order."""
-        start = 1
-        while True:
-            notifications = self.recorder.select_notifications(start, batch)
-            if not notifications:
-                return
-            for n in notifications:
-                event = self.mapper.to_domain_event(n)
-                statement = getattr(event, "statement", None)
-                if statement is not None:
-                    yield n.id, statement
-            start = notifications[-1].id + 1
-
     def rebuild_index(self, batch: int = 1000) -> int:
         """Drop every view derived from statements (the query index, Activity
         definitions, Agents seen) and write them again from the events alone."""
@@ -336,15 +300,9 @@ class LearningRecordStore(Application[UUID]):
         with self.db.transaction(commit=True) as cur:
             for view in _STATEMENT_VIEWS:
                 view.clear(cur)
-            chunk: list[tuple[int, dict[str, Any]]] = []
-            for entry in self.all_statements(batch):
-                chunk.append(entry)
-                if len(chunk) >= batch:
-                    _write_statement_views(cur, chunk)
-                    count += len(chunk)
-                    chunk = []
-            _write_statement_views(cur, chunk)
-            count += len(chunk)
+            for chunk in self.event_log.all_statements(batch=batch):
+                _write_statement_views(cur, chunk)
+                count += len(chunk)
         return count
 
     # --- documents (Communication 2.2, 2.3, 2.6, 2.7, 3.1) ---------------------------
@@ -443,17 +401,11 @@ class LearningRecordStore(Application[UUID]):
     def rebuild_documents(self, batch: int = 1000) -> int:
         """Drop the current-document table and write it again from the events alone;
         returns how many documents it holds (deleted ones included)."""
-        ids: dict[UUID | str, None] = {}
-        start = 1
-        while notifications := self.recorder.select_notifications(start, batch):
-            for n in notifications:
-                if n.topic.startswith(_DOCUMENT_TOPIC):
-                    ids[n.originator_id] = None
-            start = notifications[-1].id + 1
+        ids = self.event_log.document_ids(batch)
         with self.db.transaction(commit=True) as cur:
             document_view.clear(cur)
             for document_id in ids:
-                document_view.write(cur, [_row(self.repository.get(UUID(str(document_id))))])
+                document_view.write(cur, [_row(self.repository.get(document_id))])
         return len(ids)
 
     def _change_document(
@@ -533,7 +485,6 @@ class LearningRecordStore(Application[UUID]):
 
 
 _DOCUMENT_WRITE_ATTEMPTS = 20
-_DOCUMENT_TOPIC = "lrs.documents:Document."
 
 
 def _restore(row: DocumentRow) -> Document:
