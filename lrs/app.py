@@ -54,6 +54,7 @@ def _mount_coordinator_api(app: Flask, settings: Settings) -> None:
         app.extensions["lrs"].store.db,
         app.extensions["lrs"].view_settings,
         authorize,
+        grant=lambda: authenticate().programs,  # issue 20: the caller's programs
     )
     app.register_blueprint(bp)
 
@@ -63,19 +64,25 @@ def _mount_dashboard(app: Flask, settings: Settings) -> None:
     """The dashboard at /dashboard/, given what it needs: it lives with the
     views in `projections/`, which never import `lrs/`."""
     from lrs.api import dashboard
+    from lrs.credentials import Credential
+    from lrs.grants import for_scopes
     from lrs.tokens import stored_secret
 
     services: Services = app.extensions["lrs"]
 
-    def verify(key: str, secret: str) -> frozenset[str] | None:
-        credential = services.credentials.verify(key, secret)
-        return None if credential is None else credential.scopes
+    def viewer_of(credential: Credential) -> dashboard.Viewer:
+        return dashboard.Viewer(credential.key, credential.label or credential.key, credential.scopes,
+                                for_scopes(credential.programs, credential.scopes))
 
-    def scopes_since(key: str, signed_in_at: float) -> frozenset[str] | None:
+    def verify(key: str, secret: str) -> dashboard.Viewer | None:
+        credential = services.credentials.verify(key, secret)
+        return None if credential is None else viewer_of(credential)
+
+    def viewer(key: str, signed_in_at: float) -> dashboard.Viewer | None:
         credential = services.credentials.current(key)
         if credential is None or not credential.still_valid_for(signed_in_at):
             return None  # revoked, or the secret it signed in with was replaced since
-        return credential.scopes
+        return viewer_of(credential)
 
     dashboard.init_app(app, dashboard.DashboardConfig(
         database=services.store.db,
@@ -85,7 +92,7 @@ def _mount_dashboard(app: Flask, settings: Settings) -> None:
         secret=settings.dashboard_secret or stored_secret(services.store.db, "dashboard-session"),
         status=lambda: services.projections.status().as_dict(),
         secure_cookies=settings.public_url.startswith("https://"),
-        scopes_since=scopes_since,
+        viewer=viewer,
         session_hours=settings.dashboard_session_hours,
         poll_seconds=settings.dashboard_poll_seconds,
     ))

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from lrs.credentials import DEFAULT_SCOPES, ROLES, SCOPES, UnknownRole, UnknownScope
+from lrs.grants import InvalidPrograms, ProgramGrant, parse_programs, unknown_programs
 from lrs.services import Services
 from lrs.settings import Settings
 
@@ -86,6 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                          help=f"comma-separated scopes, from: {', '.join(sorted(SCOPES))} "
                          f"(default: {','.join(DEFAULT_SCOPES)})")
     create.add_argument("--label", default="")
+    # issue 20: what the credential sees of the coordinator views
+    create.add_argument("--programs", default="all",
+                        help="program IRIs it may see in the coordinator views, comma-separated, "
+                        "or all (default: all; admin sees all whatever this says)")
+    create.add_argument("--allow-unknown", action="store_true",
+                        help="grant program IRIs that no statement names yet")
+    grant = creds.add_parser("programs", help="change the programs a credential may see")
+    grant.add_argument("key")
+    grant.add_argument("programs", help="program IRIs, comma-separated, or all")
+    grant.add_argument("--allow-unknown", action="store_true",
+                       help="grant program IRIs that no statement names yet")
     creds.add_parser("list", help="list credentials as JSON (never secrets)")
     revoke = creds.add_parser("revoke", help="revoke a credential (and the tokens it was given)")
     revoke.add_argument("key")
@@ -138,12 +150,26 @@ def _run(services: Services, args: argparse.Namespace) -> int:
     if args.action == "create":
         scopes = None if args.scopes is None else [s.strip() for s in args.scopes.split(",") if s.strip()]
         try:
+            programs = _programs(services, args.programs, args.allow_unknown)
             credential, secret = services.credentials.create(
-                key=args.key, secret=args.secret, scopes=scopes, role=args.role, label=args.label)
-        except (UnknownScope, UnknownRole) as exc:
+                key=args.key, secret=args.secret, scopes=scopes, role=args.role, label=args.label,
+                programs=programs)
+        except (UnknownScope, UnknownRole, InvalidPrograms) as exc:
             print(f"lrs: {exc}", file=sys.stderr)
             return 2
         print(orjson.dumps({**credential.as_dict(), "secret": secret}).decode())
+        return 0
+    if args.action == "programs":
+        try:
+            changed = services.credentials.set_programs(
+                args.key, _programs(services, args.programs, args.allow_unknown))
+        except InvalidPrograms as exc:
+            print(f"lrs: {exc}", file=sys.stderr)
+            return 2
+        if changed is None:
+            print(f"lrs: no active credential {args.key!r}", file=sys.stderr)
+            return 1
+        print(orjson.dumps(changed.as_dict()).decode())
         return 0
     if args.action == "list":
         print(orjson.dumps([c.as_dict() for c in services.credentials.list()]).decode())
@@ -163,6 +189,16 @@ def _run(services: Services, args: argparse.Namespace) -> int:
         print(orjson.dumps({**credential.as_dict(), "secret": secret}).decode())
         return 0
     return 2
+
+
+def _programs(services: Services, value: str, allow_unknown: bool) -> ProgramGrant:
+    """``--programs``: ``all`` or IRIs; an IRI no statement names needs ``--allow-unknown``."""
+    grant = parse_programs(value)
+    unknown = [] if allow_unknown else unknown_programs(services.store.db, grant)
+    if unknown:
+        raise InvalidPrograms(f"no statement names the program {', '.join(unknown)} "
+                              "(a typo would grant nothing; --allow-unknown grants it anyway)")
+    return grant
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from lrs.grants import ALL, ProgramGrant
 from lrs.store.database import Database
 
 # Communication 4.2: the scopes an LRS recognises.
@@ -79,6 +80,8 @@ class Credential:
     revoked_at: str | None
     role: str = ""
     secret_rotated_at: str | None = None
+    programs: ProgramGrant = ALL
+    """The programs of the coordinator views it may see (issue 20); ``admin`` sees all."""
 
     def still_valid_for(self, authenticated_at: float) -> bool:
         """Whether a proof of this credential made at `authenticated_at` (epoch
@@ -99,6 +102,7 @@ class Credential:
             "created_at": self.created_at,
             "revoked_at": self.revoked_at,
             "secret_rotated_at": self.secret_rotated_at,
+            "programs": self.programs.as_value(),
         }
 
 
@@ -137,11 +141,13 @@ class CredentialStore:
         scopes: Iterable[str] | None = None,
         role: str | None = None,
         label: str = "",
+        programs: ProgramGrant = ALL,
     ) -> tuple[Credential, str]:
         """A new credential and its secret (shown once, stored hashed).
 
         ``role`` gives the scopes of that role; otherwise ``scopes`` (default
-        `DEFAULT_SCOPES`). Giving both is an error."""
+        `DEFAULT_SCOPES`). Giving both is an error. ``programs``: what it sees of
+        the coordinator views (every program by default)."""
         if role:
             if scopes is not None:
                 raise ValueError("give a role or scopes, not both")
@@ -158,14 +164,14 @@ class CredentialStore:
         created = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db.transaction(commit=True) as cur:
             cur.execute(
-                "INSERT INTO lrs_credential (key, secret_hash, scopes, label, created_at, role) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO lrs_credential (key, secret_hash, scopes, label, created_at, role, programs) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (key, hash_secret(secret), orjson.dumps(sorted(scope_set)).decode(), label, created,
-                 role or ""),
+                 role or "", programs.stored()),
             )
         with self._lock:
             self._current.pop(key, None)
-        return Credential(key, scope_set, label, created, None, role or ""), secret
+        return Credential(key, scope_set, label, created, None, role or "", programs=programs), secret
 
     def list(self) -> list[Credential]:
         with self.db.read() as cur:
@@ -232,6 +238,19 @@ class CredentialStore:
         assert credential is not None
         return credential, secret
 
+    def set_programs(self, key: str, programs: ProgramGrant) -> Credential | None:
+        """Grant an active credential these programs instead of its current ones; None
+        when there is none. Other processes see the change within ``cache_seconds``."""
+        with self.db.transaction(commit=True) as cur:
+            row = cur.execute(
+                "SELECT key FROM lrs_credential WHERE key = ? AND revoked_at IS NULL", (key,)
+            ).fetchone()
+            if row is None:
+                return None
+            cur.execute("UPDATE lrs_credential SET programs = ? WHERE key = ?", (programs.stored(), key))
+        self._forget(key)
+        return self.get(key)
+
     def _forget(self, key: str) -> None:
         with self._lock:
             self._current.pop(key, None)
@@ -268,7 +287,7 @@ class CredentialStore:
         return credential
 
 
-_COLUMNS = "key, scopes, label, created_at, revoked_at, role, secret_rotated_at"
+_COLUMNS = "key, scopes, label, created_at, revoked_at, role, secret_rotated_at, programs"
 
 
 def _now() -> str:
@@ -286,4 +305,5 @@ def _credential(row: Any) -> Credential:
         revoked_at=row["revoked_at"],
         role=row["role"],
         secret_rotated_at=row["secret_rotated_at"],
+        programs=ProgramGrant.from_stored(row["programs"]),
     )

@@ -508,3 +508,17 @@ def log_head(cur: Cursor) -> int:
     """The log position of the latest statement stored (0: none)."""
     row = cur.execute("SELECT MAX(position) AS head FROM xapi_statement").fetchone()
     return int(row["head"] or 0)
+
+
+def is_member(cur: Cursor, program: str, agent_key: str) -> bool:
+    """Whether the Agent is enrolled, paired or has held a session in the program (the
+    members of `_members`, facts not voided): whom a coordinator granted the program
+    may be shown. Index probes only."""
+    kinds, kind_params = cur.in_list(
+        [int(k) for k in (Kind.ENROLLED_MENTOR, Kind.ENROLLED_MENTEE, Kind.PAIRING, Kind.SESSION)])
+    row = cur.execute(
+        f"SELECT 1 AS found FROM mentoring_fact WHERE program = ? AND kind {kinds}"
+        " AND (actor = ? OR other = ?) AND voided_at IS NULL LIMIT 1",
+        [program, *kind_params, agent_key, agent_key],
+    ).fetchone()
+    return row is not None

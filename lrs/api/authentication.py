@@ -20,6 +20,7 @@ from flask import g, request
 from lrs.api.errors import HTTPError
 from lrs.api.http import services
 from lrs.credentials import Credential
+from lrs.grants import ProgramGrant, for_scopes
 from lrs.tokens import InvalidToken
 from xapi.identifiers import agent_key
 
@@ -46,6 +47,11 @@ class Principal:
 
     def has_any(self, scopes: frozenset[str]) -> bool:
         return bool(self.scopes & scopes)
+
+    @property
+    def programs(self) -> ProgramGrant:
+        """The programs of the coordinator views this caller may see (issue 20)."""
+        return for_scopes(self.credential.programs, self.scopes)
 
 
 def _unauthorized(message: str, challenge: str = CHALLENGE) -> HTTPError:

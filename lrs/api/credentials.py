@@ -1,8 +1,9 @@
 """The admin API for credentials, under ``/admin/credentials`` (scope ``admin``).
 
-``GET`` lists them and ``POST`` creates one (from a role or scopes);
-``GET /<key>`` reads one; ``POST /<key>/revoke`` revokes it and
-``POST /<key>/rotate`` replaces its secret. A secret appears only in the answer
+``GET`` lists them and ``POST`` creates one (from a role or scopes, with
+the programs it may see: issue 20); ``GET /<key>`` reads one;
+``POST /<key>/revoke`` revokes it, ``POST /<key>/rotate`` replaces its secret
+and ``POST /<key>/programs`` changes its programs. A secret appears only in the answer
 that creates it; secrets and their hashes are never listed.
 """
 
@@ -16,11 +17,18 @@ from lrs.api.authentication import authenticate, require
 from lrs.api.errors import HTTPError, handle_errors
 from lrs.api.http import json_object, json_response, services
 from lrs.credentials import ADMIN, ROLES, SCOPES, Credential
+from lrs.grants import (
+    ALL,
+    InvalidPrograms,
+    ProgramGrant,
+    parse_programs,
+    unknown_programs,
+)
 from xapi.errors import FieldError
 
 ADMIN_SCOPES = frozenset({ADMIN})
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-_FIELDS = ("role", "scopes", "label")
+_FIELDS = ("role", "scopes", "label", "programs", "allow_unknown")
 _MAX_LABEL = 200
 
 
@@ -38,8 +46,11 @@ def blueprint() -> Blueprint:
 
     @bp.route("", methods=["POST"])
     def create() -> Response:
-        role, scopes, label = _creation(json_object())
-        credential, secret = services().credentials.create(role=role, scopes=scopes, label=label)
+        body = json_object()
+        role, scopes, label = _creation(body)
+        programs = granted_programs(body, required=False)
+        credential, secret = services().credentials.create(role=role, scopes=scopes, label=label,
+                                                           programs=programs)
         location = url_for(".read", key=credential.key)
         return json_response(
             {**credential.as_dict(), "secret": secret}, 201, {**NO_STORE, "Location": location}
@@ -66,7 +77,45 @@ def blueprint() -> Blueprint:
         credential, secret = rotated
         return json_response({**credential.as_dict(), "secret": secret}, headers=NO_STORE)
 
+    @bp.route("/<key>/programs", methods=["POST"])
+    def programs(key: str) -> Response:
+        body = json_object()
+        unknown = [FieldError(name, "unknown-field", "not a field of a program grant")
+                   for name in body if name not in ("programs", "allow_unknown")]
+        if unknown:
+            raise HTTPError(400, "invalid program grant", unknown)
+        changed = services().credentials.set_programs(key, granted_programs(body, required=True))
+        if changed is None:
+            raise _not_found()
+        return json_response(changed.as_dict())
+
     return bp
+
+
+def granted_programs(body: dict[str, Any], *, required: bool) -> ProgramGrant:
+    """The ``programs`` of a body (``"all"`` or IRIs; every program when absent and
+    not ``required``); 400 for anything else, and for IRIs that no statement has named
+    unless ``"allow_unknown": true`` (a typo must not grant nothing silently)."""
+    if "programs" not in body:
+        if required:
+            raise HTTPError(400, "invalid program grant", [
+                FieldError("programs", "required", 'give "all" or a list of program IRIs')])
+        return ALL
+    allow = body.get("allow_unknown", False)
+    if not isinstance(allow, bool):
+        raise HTTPError(400, "invalid program grant", [
+            FieldError("allow_unknown", "boolean", "must be true or false")])
+    try:
+        grant = parse_programs(body["programs"])
+    except InvalidPrograms as exc:
+        raise HTTPError(400, "invalid program grant", [FieldError("programs", "programs", str(exc))]) from None
+    unknown = [] if allow else unknown_programs(services().store.db, grant)
+    if unknown:
+        raise HTTPError(400, "unknown programs", [
+            FieldError("programs", "unknown-program",
+                       f"no statement names {p} (send allow_unknown: true to grant it anyway)")
+            for p in unknown])
+    return grant
 
 
 def _creation(body: dict[str, Any]) -> tuple[str | None, list[str] | None, str]:

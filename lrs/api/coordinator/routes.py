@@ -34,10 +34,12 @@ import orjson
 from flask import Blueprint, Response, request
 from marshmallow import Schema
 
-from lrs.api.coordinator import schemas, tables
+from lrs.api.coordinator import access, schemas, tables
+from lrs.api.coordinator.access import GrantOf, NotFound
 from lrs.api.coordinator.params import PAGING, WINDOW, Query, parse
 from lrs.api.dashboard.csvexport import csv_text
-from lrs.api.errors import HTTPError, handle_errors
+from lrs.api.errors import handle_errors
+from lrs.grants import ALL
 from lrs.store.database import Cursor, Database
 from projections import mentoring, mentoring_texts
 from projections.mentee_progress import MenteeProgress, mentee_progress
@@ -61,22 +63,18 @@ T = TypeVar("T")
 CSV = "text/csv"
 
 
-class NotFound(HTTPError):
-    """No such program, or the agent is not a mentee / mentor of it (answered with 404)."""
-
-    def __init__(self, message: str):
-        super().__init__(404, message)
-
-
 def blueprint(
     database: Database,
     views: ViewSettings,
     authorize: Callable[[str], None],
     *,
+    grant: GrantOf = lambda: ALL,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Blueprint:
     """The ``/coordinator`` blueprint. ``authorize(scope)`` raises unless the caller
-    holds ``scope`` (or admin); ``clock`` gives the default reference instant."""
+    holds ``scope`` (or admin); ``grant()`` is the programs the caller may see (issue 20:
+    `access.check_request` applies it to every request); ``clock`` gives the default
+    reference instant."""
     bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
     document = orjson.dumps(schemas.openapi_document())
 
@@ -86,6 +84,7 @@ def blueprint(
     def coordinators_only() -> None:
         if request.endpoint != "coordinator.openapi":
             authorize(COORDINATOR_READ)
+            access.check_request(database, grant(), request.args.to_dict(flat=False))
 
     @bp.get("/openapi.json")
     def openapi() -> Response:
@@ -96,7 +95,7 @@ def blueprint(
         query = _query(allowed=("as_of",))
         with database.read() as cur:
             as_of = _as_of(cur, query)
-            found = mentoring.programs(cur, as_of)
+            found = access.visible_programs(grant(), mentoring.programs(cur, as_of))
         body = {"programs": [{"id": p, "name": name} for p, name in found], "as_of": as_of}
         return _answer(schemas.ProgramListSchema(), body, "programs")
 
@@ -248,7 +247,7 @@ def _scope(cur: Cursor, query: Query, clock: Callable[[], datetime]) -> _Scope:
     assert query.program is not None
     as_of = _as_of(cur, query)
     if not mentoring.program_exists(cur, query.program, as_of):
-        raise NotFound("no profile statement names this program")
+        raise NotFound(access.NO_PROGRAM)
     at_us = query.at_us if query.at_us is not None else epoch_us(clock())
     return _Scope(query, Window(query.program, query.since_us, query.until_us, as_of), at_us)
 

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from lrs.api.dashboard import pages, signin
-from lrs.api.dashboard.config import DashboardConfig
+from lrs.api.dashboard.config import DashboardConfig, Viewer
 from lrs.api.dashboard.headers import add_security_headers
 from lrs.api.dashboard.sessions import DashboardSessions
 from lrs.api.errors import status_of, unexpected
@@ -23,7 +23,7 @@ from xapi.errors import RequestError
 
 PREFIX = "/dashboard"
 
-__all__ = ["PREFIX", "DashboardConfig", "init_app"]
+__all__ = ["PREFIX", "DashboardConfig", "Viewer", "init_app"]
 
 
 def init_app(app: Flask, config: DashboardConfig) -> None:

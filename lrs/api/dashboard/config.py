@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lrs.grants import ProgramGrant
 from lrs.store.database import Database
 from projections.registry import ViewSettings
 
@@ -22,21 +23,32 @@ ALLOWED_SCOPES = frozenset({COORDINATOR_READ, ADMIN})
 
 
 @dataclass(frozen=True)
+class Viewer:
+    """Who is signed in: the name the header shows, the scopes, the programs they may see."""
+
+    subject: str
+    """What the session names (a credential key)."""
+    name: str
+    scopes: frozenset[str]
+    programs: ProgramGrant
+
+
+@dataclass(frozen=True)
 class DashboardConfig:
     database: Database
     views: ViewSettings
-    verify: Callable[[str, str], frozenset[str] | None]
-    """Key and secret → the credential's scopes, or None when they are wrong (or revoked)."""
+    verify: Callable[[str, str], Viewer | None]
+    """Key and secret → who that is, or None when they are wrong (or revoked)."""
+    viewer: Callable[[str, float], Viewer | None]
+    """(subject, when its session began, epoch seconds) → who it is now (scopes and
+    programs as they are now), or None when it was revoked, or its secret rotated,
+    since: checked on every request, so such a session stops working at once."""
     secret: str
     """Signs the session cookie (``LRS_DASHBOARD_SECRET`` or one kept in the database)."""
     status: Callable[[], Mapping[str, Any]]
     """The projection runner's status: log head, each view's position, lag."""
     secure_cookies: bool = False
     """Mark the session cookie ``Secure`` (the LRS is reached over https)."""
-    scopes_since: Callable[[str, float], frozenset[str] | None] | None = None
-    """(key, when its session began, epoch seconds) → the scopes the key has now,
-    or None when it was revoked, or its secret rotated, since: checked on every
-    request, so such a session stops working at once."""
     session_hours: float = 12.0
     """How long a sign-in lasts."""
     poll_seconds: float = 5.0

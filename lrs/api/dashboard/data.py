@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from lrs.api.dashboard.dates import DateRange
+from lrs.grants import ALL, ProgramGrant
 from lrs.store.database import Cursor, Database
 from projections import mentoring, mentoring_texts
 from projections.mentee_progress import MenteeProgress, mentee_progress
@@ -74,12 +75,15 @@ class Reader:
 
     # --- programs ---------------------------------------------------------------
 
-    def programs(self, date_range: DateRange,
-            as_of: int | None = None, at_us: int | None = None) -> list[dict[str, Any]]:
+    def programs(self, date_range: DateRange, as_of: int | None = None, at_us: int | None = None,
+            grant: ProgramGrant = ALL) -> list[dict[str, Any]]:
+        """A card per program of the ``grant`` (issue 20: the others are not read at all)."""
         at_us = now_us() if at_us is None else at_us
         cards = []
         with self.db.read() as cur:
             for program, name in mentoring.programs(cur, as_of):
+                if not grant.allows(program):
+                    continue
                 scope = window(program, date_range, as_of)
                 summary = program_summary(cur, scope, at_us=at_us, settings=self.settings)
                 trend = {w.week: w.mean_rating for w in summary.rating_trend}

@@ -21,6 +21,7 @@ from lrs.api.dashboard.csvexport import csv_response
 from lrs.api.dashboard.dates import BadRange, DateRange, parse_range
 from lrs.api.dashboard.live import Live, summarise
 from lrs.api.dashboard.signin import message, page
+from lrs.grants import ALL, ProgramGrant
 
 STATUSES = ("at_risk", "inactive", "on_track")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
@@ -38,6 +39,11 @@ the series' keys are also the columns of their weekly CSV."""
 
 def register(bp: Blueprint, config: DashboardConfig) -> None:
     reader = data.Reader(config.database, config.views)
+
+    def grant() -> ProgramGrant:
+        """The programs the signed-in person may see (issue 20)."""
+        viewer = g.get("dashboard_viewer")
+        return ALL if viewer is None else viewer.programs  # type: ignore[no-any-return]
 
     def live() -> Live:
         """The views' position, read once per request, before the figures."""
@@ -72,7 +78,7 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
     @bp.route("/")
     def programs() -> Any:
         date_range = date_range_or_400()
-        cards = reader.programs(date_range, as_of=live().position, at_us=date_range.at_us)
+        cards = reader.programs(date_range, as_of=live().position, at_us=date_range.at_us, grant=grant())
         for card in cards:
             card["spark"] = charts.sparkline(
                 [r for _, r in card["rating_trend"]], label=f"Mean feedback rating per week, {card['name']}"
@@ -82,7 +88,7 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
     @bp.route("/programs.csv")
     def programs_csv() -> Response:
         date_range = date_range_or_400()
-        rows = reader.programs(date_range, as_of=live().position, at_us=date_range.at_us)
+        rows = reader.programs(date_range, as_of=live().position, at_us=date_range.at_us, grant=grant())
         return csv_response(
             "programs.csv",
             ["program", "name", "mentors", "mentees", "pairs", "active_pairs",

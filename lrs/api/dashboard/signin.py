@@ -18,6 +18,8 @@ from lrs.api.dashboard import sessions
 from lrs.api.dashboard.config import ALLOWED_SCOPES, DashboardConfig
 
 PUBLIC_ENDPOINTS = frozenset({"dashboard.signin", "dashboard.static"})
+PROGRAM_PAGES = frozenset({"dashboard.program", "dashboard.program_csv"})
+"""Pages that name their program ``id``; the others (a person's) name it ``program``."""
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -26,7 +28,8 @@ def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     context.setdefault("live", None)
     context.setdefault("breadcrumbs", ())
     context.setdefault("keep_params", ())
-    context.setdefault("signed_in", g.get("dashboard_key"))
+    viewer = g.get("dashboard_viewer")
+    context.setdefault("signed_in", viewer.name if viewer is not None else g.get("dashboard_key"))
     context.setdefault("csrf_token", sessions.csrf_token)
     return render_template(f"dashboard/{template}", **context), status
 
@@ -44,9 +47,10 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             g.dashboard_key = sessions.signed_in_key(lifetime)
             return None
         key = sessions.signed_in_key(lifetime)
-        if key is not None and config.scopes_since is not None:
-            scopes = config.scopes_since(key, sessions.signed_in_at())
-            if not (scopes or frozenset()) & ALLOWED_SCOPES:
+        viewer = None
+        if key is not None:
+            viewer = config.viewer(key, sessions.signed_in_at())
+            if viewer is None or not viewer.scopes & ALLOWED_SCOPES:
                 sessions.sign_out()
                 key = None
         if key is None:
@@ -54,6 +58,12 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
                 return Response('{"error": "sign in first"}', 401, mimetype="application/json")
             return redirect(url_for("dashboard.signin", next=request.full_path.rstrip("?")))
         g.dashboard_key = key
+        g.dashboard_viewer = viewer
+        # issue 20: a program outside the grant is a 404, as if it did not exist
+        program = request.args.get("id" if request.endpoint in PROGRAM_PAGES else "program")
+        if program and viewer is not None and not viewer.programs.allows(program.strip()):
+            return message("No such program", f"Nothing in the views matches this program: {program}",
+                           404, ("All programs", url_for("dashboard.programs")))
         return None
 
     @bp.route("/signin", methods=["GET", "POST"])
@@ -68,11 +78,11 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
                         error="The form had expired. Please sign in again.")
         key = request.form.get("key", "").strip()
         secret = request.form.get("secret", "")
-        scopes = config.verify(key, secret) if key and secret else None
-        if scopes is None:
+        viewer = config.verify(key, secret) if key and secret else None
+        if viewer is None:
             return page("signin.html", 401, next=target, key=key,
                         error="That key and secret do not match an active credential.")
-        if not scopes & ALLOWED_SCOPES:
+        if not viewer.scopes & ALLOWED_SCOPES:
             return message(
                 "Not a coordinator credential",
                 "This credential cannot open the dashboard: only coordinator and admin "
