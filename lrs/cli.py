@@ -47,8 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     # --- asynchronous views (issue 5) ---
-    sub.add_parser("project", help="run the projection runner alone, in the foreground, "
-                   "until SIGTERM or SIGINT (for a separate process or host)")
+    project = sub.add_parser("project", help="run the projection runner alone, in the foreground, "
+                             "until SIGTERM or SIGINT (for a separate process or host)")
+    project.add_argument("--source", choices=("database", "nats"), default="database",
+                         help="read the log from the store (default) or from the NATS JetStream "
+                         "stream (LRS_NATS_URL; views on another host and database, issue 23)")
     views = sub.add_parser("projections", help="rebuild the asynchronous views or show their status")
     views_sub = views.add_subparsers(dest="projections_action", required=True)
     rebuild = views_sub.add_parser("rebuild", help="empty a view (every view without NAME) "
@@ -109,6 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "project":
+        if args.source == "nats":  # issue 23
+            from lrs.stream import commands as stream_commands
+
+            return stream_commands.project(settings)
         return _project(settings)
     if args.command == "publish":  # issue 23
         from lrs.stream import commands as stream_commands

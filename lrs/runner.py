@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
@@ -103,6 +103,21 @@ class _Batch:
     end: int
 
 
+class LogSource(Protocol):
+    """Where the runner reads statements from when not from the store's own log:
+    `lrs.stream.source.StreamLog` (``lrs project --source nats``, issue 23)."""
+
+    def head(self) -> int:
+        """The newest position the source holds (0 when empty)."""
+
+    def statements(self, after: int, head: int, limit: int) -> list[Positioned]:
+        """Up to `limit` statements after `after`, none after `head`; fewer only when
+        every statement up to `head` is among them."""
+
+    def wait(self, stop: threading.Event) -> None:
+        """Returns when there may be more (or `stop` is set)."""
+
+
 class ProjectionRunner:
     """Applies the log to every view, each batch with its position, exactly once."""
 
@@ -114,6 +129,7 @@ class ProjectionRunner:
         batch_size: int = 1000,
         poll_interval: float = 0.1,
         retry_seconds: float = 5.0,
+        source: LogSource | None = None,
     ):
         names = [v.name for v in views]
         if len(set(names)) != len(names):
@@ -124,6 +140,8 @@ class ProjectionRunner:
         self.poll_interval = poll_interval
         self.retry_seconds = retry_seconds
         """How long a view that failed (or a log that could not be read) waits for a retry."""
+        self.source = source
+        """None: the store's own log; else the log as another source holds it (a stream)."""
         # The library's tracking recorder, on the event store's datastore: its
         # table ("tracking" on SQLite, "lrs_tracking" on PostgreSQL) is created
         # here, one process at a time (gunicorn workers build theirs at once).
@@ -179,6 +197,8 @@ class ProjectionRunner:
 
     def head(self) -> int:
         """The log head: notification id of the newest entry (0 when empty)."""
+        if self.source is not None:
+            return self.source.head()
         return int(self.store.recorder.max_notification_id() or 0)
 
     # --- rebuild and status -----------------------------------------------------
@@ -290,6 +310,8 @@ class ProjectionRunner:
         return _Batch(statements, end)
 
     def _statements(self, after: int, head: int, limit: int) -> list[Positioned]:
+        if self.source is not None:
+            return self.source.statements(after, head, limit)
         return self.store.event_log.statements(after=after, until=head, limit=limit)
 
     def _apply(self, view: View, start: int, statements: list[Positioned], end: int) -> None:

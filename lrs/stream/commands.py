@@ -56,3 +56,41 @@ def publish(settings: Settings, *, once: bool = False) -> int:
         services.close()
     print("publisher: stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def stream_runner(services: Any, settings: Settings) -> Any:
+    """The projection runner of `services`'s views, reading the log from the stream."""
+    from lrs.runner import ProjectionRunner
+    from lrs.stream.link import NatsLink
+    from lrs.stream.source import StreamLog
+
+    source = StreamLog(NatsLink(settings.nats_url, name="lrs-projections"), settings.nats_stream,
+                       settings.nats_subject_prefix, poll_interval=settings.projection_poll_seconds)
+    return ProjectionRunner(services.store, services.projections.views,
+                            batch_size=settings.projection_batch_size,
+                            poll_interval=settings.projection_poll_seconds, source=source)
+
+
+def project(settings: Settings) -> int:
+    """`lrs project --source nats`: the views of this store (LRS_DATABASE_URL, which
+    may hold no events at all) kept from the stream until SIGTERM/SIGINT."""
+    from lrs.services import Services
+
+    try:
+        _require_nats(settings)
+    except ConfigurationError as exc:
+        print(f"lrs: {exc}", file=sys.stderr)
+        return 2
+    stop = _stop_on_signals()
+    services = Services.build(settings)
+    runner = stream_runner(services, settings)
+    try:
+        names = ", ".join(v.name for v in runner.views) or "none"
+        print(f"projection runner: views {names}; store {settings.dialect}; log from stream "
+              f"{settings.nats_stream} at {settings.nats_url}", file=sys.stderr, flush=True)
+        runner.run(stop)
+    finally:
+        runner.source.close()
+        services.close()
+    print("projection runner: stopped", file=sys.stderr, flush=True)
+    return 0

@@ -172,6 +172,16 @@ class NatsLink:
 
         return self._call(info())
 
+    def bounds(self, stream: str) -> tuple[int, int]:
+        """The sequences of the oldest and newest messages of the stream ((0, 0) when empty)."""
+
+        async def state() -> tuple[int, int]:
+            js = await self._ensure_connected()
+            info = (await js.stream_info(stream)).state
+            return int(info.first_seq or 0), int(info.last_seq or 0)
+
+        return self._call(state())
+
     def last_seq(self, stream: str) -> int:
         """The sequence of the newest message of the stream (0 when empty)."""
 

@@ -18,14 +18,10 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import Mapper, Notification
-from eventsourcing.utils import get_topic
 
-from lrs.domain import Statement
+from lrs.store.event_log import DOCUMENT_TOPICS, STATEMENT_STORED, EventRow
 from lrs.stream.link import Outgoing
 
-STATEMENT_TOPIC = get_topic(Statement.Stored)  # type: ignore[attr-defined]
-DOCUMENT_TOPIC_PREFIX = "lrs.documents:"
 POSITION = "Lrs-Position"
 TOPIC = "Lrs-Topic"
 OMITTED = "Lrs-Omitted"
@@ -35,9 +31,9 @@ because the message would exceed the server's largest payload."""
 
 def kind_of(topic: str) -> str:
     """The subject's last token for an event topic."""
-    if topic == STATEMENT_TOPIC:
+    if topic == STATEMENT_STORED:
         return "statement"
-    if topic.startswith(DOCUMENT_TOPIC_PREFIX):
+    if topic in DOCUMENT_TOPICS:
         return "document"
     if "eras" in topic.lower() or "shred" in topic.lower():
         return "erasure"
@@ -49,16 +45,15 @@ def subjects(prefix: str) -> tuple[str, ...]:
     return (f"{prefix}.>",)
 
 
-def outgoing(notification: Notification, mapper: Mapper[Any], prefix: str, max_payload: int) -> Outgoing:
-    """The message for one log entry."""
-    event = mapper.to_domain_event(notification)
-    kind = kind_of(notification.topic)
+def outgoing(row: EventRow, event: Any, prefix: str, max_payload: int) -> Outgoing:
+    """The message for one log entry: its row of the events table and its domain event."""
+    kind = kind_of(row.topic)
     headers = {
-        "Nats-Msg-Id": str(notification.id),
-        POSITION: str(notification.id),
-        TOPIC: notification.topic,
-        "Lrs-Originator-Id": str(notification.originator_id),
-        "Lrs-Originator-Version": str(notification.originator_version),
+        "Nats-Msg-Id": str(row.position),
+        POSITION: str(row.position),
+        TOPIC: row.topic,
+        "Lrs-Originator-Id": str(row.originator_id),
+        "Lrs-Originator-Version": str(row.originator_version),
     }
     if kind == "statement":
         body = orjson.dumps(event.statement)  # type: ignore[attr-defined]

@@ -1,9 +1,10 @@
 """The publisher: the event log, in log order, onto a JetStream stream.
 
 Every committed log entry (statements, document changes, erasures) is
-published after commit, read from the `eventsourcing` library's notification
-log, one message per entry (`lrs.stream.messages`). Three things make it
-exactly once and in order, whatever stops it:
+published after commit, read from the event log (`lrs.store.event_log`: the
+`eventsourcing` library's events table in notification order), one message per
+entry (`lrs.stream.messages`). Three things make it exactly once and in order,
+whatever stops it:
 
 - each message expects the stream's last sequence to be that of the message
   before it (``Nats-Expected-Last-Sequence``), so the stream holds the log's
@@ -32,6 +33,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from lrs.settings import Settings
+from lrs.store import event_log
 from lrs.store.application import LearningRecordStore
 from lrs.store.database import one_at_a_time
 from lrs.stream import messages
@@ -111,15 +113,14 @@ class Publisher:
         head = self.head()
         published = 0
         while position < head:
-            notifications = self.store.recorder.select_notifications(
-                start=position + 1, limit=self.batch_size, stop=head)
-            if not notifications:
+            entries = self._read(position, head)
+            if not entries:
                 break
-            outgoing = [messages.outgoing(n, self.store.mapper, self.prefix, self.link.max_payload)
-                        for n in notifications]
+            outgoing = [messages.outgoing(row, self.store.event_log.decode(row), self.prefix,
+                                          self.link.max_payload) for row in entries]
             result = self.link.publish_ordered(self.spec.name, outgoing, seq)
             if result.count:
-                position, seq = notifications[result.count - 1].id, result.last_seq
+                position, seq = entries[result.count - 1].position, result.last_seq
                 self._cursor = (position, seq)
                 self._record(position)
                 published += result.count
@@ -129,6 +130,12 @@ class Publisher:
                     raise StreamUnavailable(str(result.error)) from result.error
                 raise PublishFailed(f"position {position + 1}: {result.error!r}") from result.error
         return published
+
+    def _read(self, after: int, head: int) -> list[event_log.EventRow]:
+        """The next entries of the log, every kind, with their stored rows."""
+        with self.store.db.read() as cur:
+            return event_log.rows(cur, self.store.event_log.table, after=after, until=head,
+                                  limit=self.batch_size)
 
     def run(self, stop: threading.Event) -> None:
         """Publish as the log grows until `stop` is set; NATS being down or refusing
