@@ -61,7 +61,8 @@ def test_program_page_shows_the_tracking_summary(coordinator: Browser, program: 
     shown = figures(html)
     assert shown["pairs"] == str(expected.pairs) == "3"
     assert shown["active_pairs"] == str(expected.active_pairs)
-    assert shown["pairs_at_risk"] == str(len(expected.pairs_at_risk))
+    # the API's pairs at risk are the page's "at risk" and "inactive" pairs
+    assert int(shown["pairs_at_risk"]) + int(shown["pairs_inactive"]) == len(expected.pairs_at_risk)
     assert shown["feedback_count"] == str(expected.feedback_count) == "2"
     # computed for "now": the page and this test read it microseconds apart
     assert float(shown["sessions_per_pair_per_month"]) == pytest.approx(expected.sessions_per_pair_per_month)
@@ -77,6 +78,29 @@ def test_pairs_at_risk_come_first_with_their_reason(coordinator: Browser, progra
     ]
     first_row = html[html.index('data-status="at_risk"'):]
     assert "overdue goal" in first_row[: first_row.index("</tr>")]
+
+
+def test_the_at_risk_and_inactive_tiles_count_what_the_status_filter_lists(
+    coordinator: Browser, program: Program
+) -> None:
+    """Issue 21 point 4: one meaning per figure: each status tile equals the rows its filter lists."""
+    base = f"/dashboard/program?id={program.id}"
+    shown = figures(coordinator.get(base).get_data(as_text=True))
+    for status, tile in (("at_risk", "pairs_at_risk"), ("inactive", "pairs_inactive")):
+        listed = pair_rows(coordinator.get(f"{base}&status={status}").get_data(as_text=True))
+        assert int(shown[tile]) == len(listed) == 1, status
+
+
+def test_every_figure_links_to_its_definition(coordinator: Browser, program: Program) -> None:
+    """Issue 21 point 4: each tile's label links to the definitions page, which defines it."""
+    definitions = coordinator.get("/dashboard/definitions").get_data(as_text=True)
+    for url in ("/dashboard/", f"/dashboard/program?id={program.id}"):
+        html = coordinator.get(url).get_data(as_text=True)
+        linked = re.findall(r'<a href="/dashboard/definitions[^"#]*#([a-z_]+)">[^<]+</a></dt><dd data-figure="\1"',
+                            html)
+        assert set(linked) == set(figures(html)) and linked, url
+        for figure in linked:
+            assert f'id="{figure}"' in definitions, figure
 
 
 def test_pairs_can_be_filtered_by_status_and_by_name(coordinator: Browser, program: Program) -> None:
@@ -263,7 +287,7 @@ def test_program_figures_equal_the_coordinator_apis(
     for name in ("mentors", "mentees", "pairs", "active_pairs", "feedback_count",
                  "goal_attainment_rate", "mean_rating", "median_days_to_goal"):
         assert shown[name] == ("" if expected[name] is None else str(expected[name])), name
-    assert shown["pairs_at_risk"] == str(len(expected["pairs_at_risk"]))
+    assert int(shown["pairs_at_risk"]) + int(shown["pairs_inactive"]) == len(expected["pairs_at_risk"])
     assert float(shown["sessions_per_pair_per_month"]) == pytest.approx(expected["sessions_per_pair_per_month"])
 
 
@@ -296,7 +320,7 @@ def test_the_reference_instant_can_be_chosen_like_the_apis_at(
     api = make_client(("coordinator/read",)).get(
         "/coordinator/program", query_string={"program": program.id, "at": later + "T00:00:00Z"}).json
     assert figures(html)["active_pairs"] == str(api["active_pairs"]) == "0"
-    assert figures(html)["pairs_at_risk"] == str(len(api["pairs_at_risk"]))
+    assert (figures(html)["pairs_at_risk"], figures(html)["pairs_inactive"]) == ("0", str(len(api["pairs_at_risk"])))
     assert f"at={later}" in html  # kept in the links
 
 

@@ -146,7 +146,10 @@ class Reader:
             "mentees": summary.mentees,
             "pairs": summary.pairs,
             "active_pairs": summary.active_pairs,
-            "pairs_at_risk": len(summary.pairs_at_risk),
+            # counted from the table's own rows, so the tiles, the status filter and the
+            # table agree (an inactive mentee's pair is "inactive", not "at risk")
+            "pairs_at_risk": sum(1 for p in pairs if p["status"] == "at_risk"),
+            "pairs_inactive": sum(1 for p in pairs if p["status"] == "inactive"),
             "sessions_per_pair_per_month": summary.sessions_per_pair_per_month,
             "goal_attainment_rate": summary.goal_attainment_rate,
             "median_days_to_goal": summary.median_days_to_goal,

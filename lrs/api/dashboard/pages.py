@@ -19,6 +19,7 @@ from lrs.api.dashboard import charts, data
 from lrs.api.dashboard.config import DashboardConfig
 from lrs.api.dashboard.csvexport import csv_response
 from lrs.api.dashboard.dates import BadRange, DateRange, parse_range
+from lrs.api.dashboard.definitions import DEFINITIONS
 from lrs.api.dashboard.live import Live, summarise
 from lrs.api.dashboard.signin import message, page
 from lrs.grants import ALL, ProgramGrant
@@ -70,6 +71,18 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             return parse_range(request.args)
         except BadRange as exc:
             abort(400, description=exc.message)
+
+    @bp.route("/definitions")
+    def definitions() -> Any:
+        """What each figure means (each tile's label links here)."""
+        date_range = date_range_or_400()
+        views = config.views
+        days = {"active_days": views.active_days, "at_risk_days": views.at_risk_days,
+                "inactive_days": views.inactive_days}
+        return page("definitions.html", definitions=[(d.figure, d.label, d.text.format(**days)) for d in DEFINITIONS],
+                    breadcrumbs=[("Programs", url_for("dashboard.programs", **date_range.params())),
+                                 ("Definitions", None)],
+                    **base(date_range))
 
     @bp.route("/status.json")
     def status() -> Response:
