@@ -151,6 +151,10 @@ class Settings:
     # --- limits ---
     max_request_bytes: int = setting(20 * _MIB, "largest request body (413, rule `request-size`)",
                                      section=_LIMITS)
+    request_read_timeout: float = setting(
+        30.0, "seconds a client has, once it starts sending a request, to send all of it (headers "
+        "and body) before it is answered 408; no thread waits on it meanwhile (`lrs serve`)",
+        section=_LIMITS, minimum=0.1)
     max_batch_statements: int = setting(1000, "most statements in one PUT/POST (413, rule `batch-size`)",
                                         section=_LIMITS)
     max_json_depth: int = setting(

@@ -8,9 +8,9 @@ three things:
   silent for ``timeout`` seconds is killed and replaced, idle keep-alive
   connections close after ``keepalive`` seconds, and on SIGTERM the workers
   stop accepting, finish the requests in flight and exit within
-  ``graceful_timeout``. gunicorn reads a request body as the application
-  asks for it, so a client trickling a body still occupies a thread: put a
-  buffering reverse proxy (nginx) in front (docs/OPERATIONS.md).
+  ``graceful_timeout``. The worker (`lrs.ops.worker.LRSWorker`) receives each
+  request whole in its event loop before a thread answers it, so a client
+  trickling its headers or body holds no thread (``LRS_REQUEST_READ_TIMEOUT``).
 * the Prometheus multiprocess directory: a fresh one per server start
   (``PROMETHEUS_MULTIPROC_DIR``), set in the master before any worker forks,
   removed when the master exits; a dead worker's live gauges are dropped.
@@ -33,7 +33,7 @@ GRACEFUL_TIMEOUT_SECONDS = 30
 KEEPALIVE_SECONDS = 5
 
 # gunicorn settings (used by `gunicorn -c python:lrs.ops.gunicorn_conf`)
-worker_class = "gthread"
+worker_class = "lrs.ops.worker.LRSWorker"  # issue 17: gthread that reads each request whole first
 threads = 8
 timeout = TIMEOUT_SECONDS
 graceful_timeout = GRACEFUL_TIMEOUT_SECONDS
@@ -93,6 +93,7 @@ def serve_options(*, bind: list[str], timeout_seconds: int, graceful_seconds: in
         "timeout": timeout_seconds,
         "graceful_timeout": graceful_seconds,
         "keepalive": keepalive_seconds,
+        "worker_class": worker_class,
         "child_exit": child_exit,
         "logconfig_dict": logconfig_dict,
     }
