@@ -12,7 +12,9 @@ and lag of the asynchronous views) are read at scrape time instead.
 
 from __future__ import annotations
 
+import glob
 import os
+import struct
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -27,6 +29,8 @@ from prometheus_client import (
     values,
 )
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.metrics_core import Metric
+from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.registry import Collector
 
 from lrs.store.application import StoreObserver
@@ -128,7 +132,9 @@ class Metrics(StoreObserver):
         """The text format of every worker's metrics, then what the database says."""
         registry = CollectorRegistry()
         if self.multiprocess:
-            multiprocess.MultiProcessCollector(registry)
+            directory = multiprocess_dir()
+            assert directory is not None
+            registry.register(WorkerFilesCollector(directory))
         else:
             assert self.registry is not None
             registry = self.registry
@@ -138,6 +144,38 @@ class Metrics(StoreObserver):
             extra.register(_DatabaseCollector(database))
             text += generate_latest(extra)
         return text
+
+
+class WorkerFilesCollector(Collector):
+    """The sum of every worker's files, as prometheus-client's `MultiProcessCollector`,
+    but without the files that cannot be read whole (issue 17, point 7).
+
+    A worker creates its file empty and sizes it a moment later: a scrape in between
+    read it and failed with ``struct.error`` (a 500 while gunicorn replaced workers).
+    Each file is read through once first; one that is empty (being created), gone
+    (a dead worker's live gauges, removed) or torn is left out of this scrape. A
+    file only ever goes from empty to readable, and a writer appends an entry before
+    it moves the length that readers trust, so a file read whole here is read whole
+    again by the merge."""
+
+    def __init__(self, directory: str):
+        self.directory = directory
+
+    def collect(self) -> Iterable[Metric]:
+        return multiprocess.MultiProcessCollector.merge(readable_files(self.directory), accumulate=True)
+
+
+def readable_files(directory: str) -> list[str]:
+    """The workers' files that can be read whole now."""
+    readable = []
+    for path in sorted(glob.glob(os.path.join(directory, "*.db"))):
+        try:
+            for _ in MmapedDict.read_all_values_from_file(path):
+                pass
+        except (FileNotFoundError, struct.error, RuntimeError, UnicodeDecodeError):
+            continue  # removed since, being created, or torn
+        readable.append(path)
+    return readable
 
 
 class _DatabaseCollector(Collector):
