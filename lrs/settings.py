@@ -304,7 +304,11 @@ class Settings:
             path = unquote(url.path)
             if url.netloc:  # sqlite://relative/path is not a thing; be explicit
                 raise ConfigurationError("LRS_DATABASE_URL: use sqlite:///absolute/path")
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(path).parent
+            if not self.database_url:  # the default store: LRS_DATA_DIR is made on first use
+                folder.mkdir(parents=True, exist_ok=True)
+            elif not folder.is_dir():  # a typo in the path must not create folders
+                raise ConfigurationError(f"LRS_DATABASE_URL: the folder {folder} does not exist")
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": path,

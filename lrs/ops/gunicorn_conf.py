@@ -15,6 +15,9 @@ three things:
   (``PROMETHEUS_MULTIPROC_DIR``), set in the master before any worker forks,
   removed when the master exits; a dead worker's live gauges are dropped.
 * gunicorn's own log lines in the same JSON format as the LRS's.
+* no control socket: gunicorn would otherwise make one at the same path
+  (``~/.gunicorn/gunicorn.ctl``) for every server of a user; the LRS is
+  managed by signals (SIGTERM, SIGHUP), not ``gunicornc``.
 
 Module-level names are gunicorn settings; the helpers start with an underscore
 or are functions that gunicorn does not know as settings.
@@ -39,6 +42,7 @@ timeout = TIMEOUT_SECONDS
 graceful_timeout = GRACEFUL_TIMEOUT_SECONDS
 keepalive = KEEPALIVE_SECONDS
 accesslog = None  # the LRS writes its own JSON line per request
+control_socket_disable = True  # one shared ~/.gunicorn/gunicorn.ctl otherwise
 
 
 def on_starting(server: Any) -> None:
@@ -96,4 +100,5 @@ def serve_options(*, bind: list[str], timeout_seconds: int, graceful_seconds: in
         "worker_class": worker_class,
         "child_exit": child_exit,
         "logconfig_dict": logconfig_dict,
+        "control_socket_disable": control_socket_disable,
     }

@@ -20,7 +20,7 @@ the rest of the vocabulary is in `lrs.simulate.vocabulary`.
 
 from __future__ import annotations
 
-from lrs.simulate.command import add_arguments, config_from, run
+from lrs.simulate.command import Options, config_from, run
 from lrs.simulate.history import simulate
 from lrs.simulate.model import (
     Fact,
@@ -41,13 +41,13 @@ __all__ = [
     "VOIDED",
     "Fact",
     "HTTPTransport",
+    "Options",
     "Person",
     "Program",
     "Simulation",
     "SimulationConfig",
     "SimulationError",
     "Transport",
-    "add_arguments",
     "batches",
     "config_from",
     "ground_truth",

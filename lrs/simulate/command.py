@@ -1,11 +1,12 @@
-"""`lrs simulate` on the command line: its options, and the run that generates,
-writes the truth, posts and reports the rate."""
+"""`lrs simulate`: its options, and the run that generates, writes the truth,
+posts and reports the rate (the command line itself is `lrs.cli.simulate`)."""
 
 from __future__ import annotations
 
 import json
 import math
 import sys
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -15,27 +16,31 @@ from lrs.simulate.model import SimulationConfig, SimulationError
 from lrs.simulate.transport import HTTPTransport, post_all
 
 
-def add_arguments(parser: Any) -> None:
-    """The `lrs simulate` options (the parser is built in lrs/cli.py)."""
-    parser.add_argument("--programs", type=int, default=3, help="programs (default: %(default)s)")
-    parser.add_argument("--mentors", type=int, default=40, help="mentors, shared out (default: %(default)s)")
-    parser.add_argument("--mentees", type=int, default=120, help="mentees, shared out (default: %(default)s)")
-    parser.add_argument("--weeks", type=int, default=12, help="weeks of history (default: %(default)s)")
-    parser.add_argument("--url", default="http://127.0.0.1:8000/xapi",
-                        help="the LRS's xAPI endpoint (default: %(default)s)")
-    parser.add_argument("--key", required=True, help="a credential with statements/write")
-    parser.add_argument("--secret", required=True)
-    parser.add_argument("--seed", type=int, default=42,
-                        help="the same seed and --end give the same statements (default: %(default)s)")
-    parser.add_argument("--end", type=date.fromisoformat, default=None,
-                        help="last day of the history, YYYY-MM-DD (default: today, UTC); the figures "
-                        "are for the end of that day")
-    parser.add_argument("--batch", type=int, default=100, help="statements per POST (default: %(default)s)")
-    parser.add_argument("--truth", type=Path, default=None,
-                        help="write the figures the views must show (the ground truth) here, as JSON")
+@dataclass(frozen=True)
+class Options:
+    """What ``lrs simulate`` was asked for (its options: `lrs.cli.simulate`)."""
+
+    key: str
+    """A credential with statements/write."""
+    secret: str
+    programs: int = 3
+    mentors: int = 40
+    """Mentors, shared out over the programs."""
+    mentees: int = 120
+    """Mentees, shared out over the programs."""
+    weeks: int = 12
+    url: str = "http://127.0.0.1:8000/xapi"
+    seed: int = 42
+    """The same seed and `end` give the same statements."""
+    end: date | None = None
+    """Last day of the history (default: today, UTC); the figures are for the end of that day."""
+    batch: int = 100
+    """Statements per POST."""
+    truth: Path | None = None
+    """Where to write the figures the views must show (the ground truth), as JSON."""
 
 
-def config_from(args: Any, settings: Any) -> SimulationConfig:
+def config_from(args: Options, settings: Any) -> SimulationConfig:
     """The simulation asked for on the command line, with the profile base and thresholds configured."""
     return SimulationConfig(
         end=args.end or datetime.now(UTC).date(),
@@ -46,7 +51,7 @@ def config_from(args: Any, settings: Any) -> SimulationConfig:
     )
 
 
-def run(args: Any, settings: Any, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run(args: Options, settings: Any, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`lrs simulate`: generate, write the truth, post, report the rate."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err

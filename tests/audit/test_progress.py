@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lrs.audit.cli import ProgressBar
+from lrs.cli.progress import ProgressBar
 
 
 def test_the_progress_bar_counts_events_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:

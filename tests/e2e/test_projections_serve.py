@@ -138,8 +138,8 @@ def test_lrs_project_stops_cleanly_on_sigterm(store: Store) -> None:
                             start_new_session=True)
     try:
         assert proc.stderr is not None
-        started = proc.stderr.readline()
-        assert started.startswith("projection runner:"), started
+        started = orjson.loads(proc.stderr.readline())  # issue 17: its log lines are JSON too
+        assert started["message"].startswith("projection runner:"), started
         proc.send_signal(signal.SIGTERM)
         _, rest = proc.communicate(timeout=60)
     finally:
@@ -147,7 +147,7 @@ def test_lrs_project_stops_cleanly_on_sigterm(store: Store) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
     assert proc.returncode == 0, rest
-    assert "projection runner: stopped" in rest
+    assert [orjson.loads(line)["message"] for line in rest.splitlines()] == ["projection runner: stopped"]
 
 
 def test_projections_status_command_prints_json(store: Store) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -16,19 +15,19 @@ from typing import Any
 
 import pytest
 
+from lrs.cli import main
 from lrs.settings import Settings
 from lrs.simulate import (
     ATTENDED,
     COMMENTED,
     REGISTERED,
     VOIDED,
+    Options,
     Simulation,
     SimulationConfig,
     SimulationError,
-    add_arguments,
     config_from,
     post_all,
-    run,
     simulate,
 )
 from xapi.validation import validate_statements
@@ -179,10 +178,7 @@ def test_profile_statements_name_their_program_and_others_do_not() -> None:
 def test_the_base_iri_comes_from_lrs_profile_base() -> None:
     """The minted verbs and types are under LRS_PROFILE_BASE, read through Settings."""
     settings = Settings.from_env({"LRS_PROFILE_BASE": "https://mentors.example.net/xapi/"})
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    args = parser.parse_args(["--key", "k", "--secret", "s", "--end", "2026-11-27", "--programs", "1",
-                              "--mentors", "2", "--mentees", "3", "--weeks", "2"])
+    args = Options(key="k", secret="s", end=date(2026, 11, 27), programs=1, mentors=2, mentees=3, weeks=2)
     sim = simulate(config_from(args, settings))
     verbs = {s["verb"]["id"] for s in sim.statements}
     assert "https://mentors.example.net/xapi/verbs/paired-with" in verbs
@@ -368,10 +364,7 @@ def test_posting_the_same_history_twice_stores_nothing_new(client: Any, app: Any
 
 def test_cli_refuses_a_history_without_a_mentor_per_program(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    args = parser.parse_args(["--key", "k", "--secret", "s", "--programs", "3", "--mentors", "2"])
-    assert run(args, Settings()) == 2
+    assert main(["simulate", "--key", "k", "--secret", "s", "--programs", "3", "--mentors", "2"]) == 2
     assert "at least one mentor" in capsys.readouterr().err
     with pytest.raises(SimulationError):
         SimulationConfig(end=END, programs=3, mentors=2).check()
@@ -379,19 +372,14 @@ def test_cli_refuses_a_history_without_a_mentor_per_program(
 
 def test_cli_reports_a_refused_batch_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Nothing listens on the port: the first POST fails, and the command says so."""
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
     truth = tmp_path / "truth.json"
-    args = parser.parse_args(["--key", "k", "--secret", "s", "--programs", "1", "--mentors", "1",
-                              "--mentees", "2", "--weeks", "2", "--url", "http://127.0.0.1:9/xapi",
-                              "--truth", str(truth), "--end", "2026-11-27"])
-    assert run(args, Settings()) == 1
+    assert main(["simulate", "--key", "k", "--secret", "s", "--programs", "1", "--mentors", "1",
+                 "--mentees", "2", "--weeks", "2", "--url", "http://127.0.0.1:9/xapi",
+                 "--truth", str(truth), "--end", "2026-11-27"]) == 1
     assert "POST /xapi/statements" in capsys.readouterr().err
     assert json.loads(truth.read_text())["at"] == "2026-11-28T00:00:00.000Z"
 
 
 def test_default_end_is_today_utc() -> None:
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    config = config_from(parser.parse_args(["--key", "k", "--secret", "s"]), Settings())
+    config = config_from(Options(key="k", secret="s"), Settings())
     assert config.end == datetime.now(UTC).date() and config.at.time().isoformat() == "00:00:00"

@@ -1,0 +1,5 @@
+"""``python -m lrs.cli``: the same as the ``lrs`` console script."""
+
+from lrs.cli.root import main
+
+raise SystemExit(main())
