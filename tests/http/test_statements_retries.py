@@ -196,3 +196,17 @@ def test_retry_sent_sixteen_times_at_once_succeeds_every_time_with_one_event(cli
         thread.join()
     assert statuses == [200] * 16
     assert event_count(app) == 1
+
+
+def test_retry_of_a_statement_with_attachments_answers_200_and_stores_the_content_once(client, app):
+    # Communication 1.5.2, 2.1.2: the multipart request re-sent; content is kept once per sha2
+    pdf = f.certificate_pdf()
+    statement = untimed(attachments=[f.attached(pdf)])
+    assert client.post(STATEMENTS, **f.multipart_request(statement, f.part(pdf))).status_code == 200
+    pause()
+    response = client.post(STATEMENTS, **f.multipart_request(statement, f.part(pdf)))
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == [statement["id"]]
+    assert event_count(app) == 1
+    with app.extensions["lrs"].store.db.read() as cur:
+        assert cur.execute("SELECT COUNT(*) AS n FROM xapi_attachment").fetchone()["n"] == 1
