@@ -18,6 +18,9 @@ class Run:
 
     def __init__(self) -> None:
         self._settings: Settings | None = None
+        self.logs_json = False
+        """A long-running command (`lrs project`, `lrs publish`) that logs JSON lines:
+        its failures are JSON lines too, never a bare traceback (`root.main`)."""
 
     @property
     def settings(self) -> Settings:
@@ -40,6 +43,17 @@ def current() -> Run:
 
 def settings() -> Settings:
     return current().settings
+
+
+def log_as_json() -> Settings:
+    """For a long-running command: its logs, and its failures, as JSON lines on
+    stderr at ``LRS_LOG_LEVEL``, like the server's. Returns the settings."""
+    from lrs.ops.request_log import configure_logging
+
+    run = current()
+    configure_logging(run.settings.log_level)  # a bad setting here is still a plain line
+    run.logs_json = True
+    return run.settings
 
 
 @contextlib.contextmanager

@@ -14,7 +14,6 @@ from lrs.cli import context
 from lrs.cli.children import PARENT_PIPE, stop_with_parent
 from lrs.cli.errors import Failed, Invalid
 from lrs.cli.progress import ProgressBar
-from lrs.ops.request_log import configure_logging
 
 log = logging.getLogger("lrs.projections")
 
@@ -32,13 +31,12 @@ def project(source: str, parent_pipe: int | None) -> int:
     transaction, so stopping never half-applies one. It logs JSON lines on
     stderr, like the server.
     """
-    settings = context.settings()
+    settings = context.log_as_json()
     if source == "nats":  # issue 23
         from lrs.stream import commands as stream_commands
 
         stop_with_parent(parent_pipe)
         return stream_commands.project(settings)
-    configure_logging(settings.log_level)
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: Any) -> None:

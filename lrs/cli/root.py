@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import textwrap
 from collections.abc import Sequence
 from importlib import metadata
@@ -11,6 +12,8 @@ import click
 from lrs.cli.context import Run
 from lrs.cli.errors import STARTUP_FAILED, refusal
 from lrs.settings import SETTINGS
+
+log = logging.getLogger("lrs.cli")
 
 
 def _environment_epilog() -> str:
@@ -83,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:
         refused = refusal(exc, run.settings_if_read)
+        if run.logs_json:  # a daemon's failure is a log line like its others
+            if refused is None:
+                log.critical("stopped by an unexpected error", exc_info=exc)
+                return 1
+            log.critical(refused.message)
+            return STARTUP_FAILED
         if refused is None:
             raise
         refused.show()

@@ -21,6 +21,6 @@ def publish(once: bool, parent_pipe: int | None) -> int:
     """
     from lrs.stream import commands
 
-    settings = context.settings()
+    settings = context.log_as_json() if not once else context.settings()
     stop_with_parent(parent_pipe)
     return commands.publish(settings, once=once)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import threading
@@ -10,6 +11,10 @@ from typing import Any
 import orjson
 
 from lrs.settings import ConfigurationError, Settings
+
+log = logging.getLogger("lrs.stream")
+"""The status lines of the long-running commands: JSON, like every log line (`lrs.cli`
+configures the logging before it calls them)."""
 
 
 def _stop_on_signals() -> threading.Event:
@@ -47,14 +52,13 @@ def publish(settings: Settings, *, once: bool = False) -> int:
             wait_until_published(publisher)
             print(orjson.dumps(publisher.status().as_dict()).decode())
             return 0
-        print(f"publisher: log of {settings.dialect} store to stream {settings.nats_stream} "
-              f"(subjects {settings.nats_subject_prefix}.*) at {settings.nats_url}",
-              file=sys.stderr, flush=True)
+        log.info("publisher: log of %s store to stream %s (subjects %s.*) at %s", settings.dialect,
+                 settings.nats_stream, settings.nats_subject_prefix, settings.nats_url)
         publisher.run(stop)
     finally:
         publisher.close()
         services.close()
-    print("publisher: stopped", file=sys.stderr, flush=True)
+    log.info("publisher: stopped")
     return 0
 
 
@@ -86,11 +90,11 @@ def project(settings: Settings) -> int:
     runner = stream_runner(services, settings)
     try:
         names = ", ".join(v.name for v in runner.views) or "none"
-        print(f"projection runner: views {names}; store {settings.dialect}; log from stream "
-              f"{settings.nats_stream} at {settings.nats_url}", file=sys.stderr, flush=True)
+        log.info("projection runner: views %s; store %s; log from stream %s at %s", names,
+                 settings.dialect, settings.nats_stream, settings.nats_url)
         runner.run(stop)
     finally:
         runner.source.close()
         services.close()
-    print("projection runner: stopped", file=sys.stderr, flush=True)
+    log.info("projection runner: stopped")
     return 0

@@ -5,6 +5,7 @@ status 2, no traceback; a SQLite path in a missing folder is refused, not create
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -37,6 +38,17 @@ def test_an_unreachable_store_is_one_line_naming_the_setting(tmp_path: Path) -> 
     url = f"postgresql://postgres@127.0.0.1:{servers.free_port()}/lrs"  # nothing listens there
     line = _refused(servers.lrs(_env(LRS_DATABASE_URL=url), "migrate"), "LRS_DATABASE_URL")
     assert "127.0.0.1" in line
+
+
+@pytest.mark.postgres
+def test_the_runner_that_cannot_reach_its_store_says_so_in_one_json_line() -> None:
+    """`lrs project` logs JSON lines (issue 17, item 7): its refusal is one of them."""
+    url = f"postgresql://postgres@127.0.0.1:{servers.free_port()}/lrs"
+    result = servers.lrs(_env(LRS_DATABASE_URL=url), "project")
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    record = json.loads(line)
+    assert record["level"] == "CRITICAL" and record["message"].startswith("LRS_DATABASE_URL: cannot use")
 
 
 @pytest.mark.postgres
