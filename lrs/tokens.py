@@ -159,9 +159,10 @@ class Tokens:
     def from_settings(
         cls, settings: Settings, db: Database, credentials: Callable[[str], Credential | None]
     ) -> Tokens:
-        verifying = [public_key(_read(path)) for path in settings.token_verify_keys_files]
+        verifying = [_from_setting("LRS_TOKEN_VERIFY_KEYS_FILES", public_key, path)
+                     for path in settings.token_verify_keys_files]
         if settings.token_private_key_file:
-            signing = private_key(_read(settings.token_private_key_file))
+            signing = _from_setting("LRS_TOKEN_PRIVATE_KEY_FILE", private_key, settings.token_private_key_file)
             if settings.token_secret:  # still accepted: a move from HS256 to a key pair
                 verifying.append(hmac_key(settings.token_secret))
         else:
@@ -258,6 +259,14 @@ def stored_secret(db: Database, name: str = _GENERATED_SECRET) -> str:
         )
         row = cur.execute(select, (name,)).fetchone()
     return str(row["value"])
+
+
+def _from_setting(setting: str, load: Callable[[bytes], Key], path: str) -> Key:
+    """The key in the file a setting names; a problem with it names the setting."""
+    try:
+        return load(_read(path))
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{setting}: {exc}") from None
 
 
 def _read(path: str) -> bytes:

@@ -69,6 +69,14 @@ def test_a_bad_setting_is_one_line_naming_it(setting: str, value: str, command: 
     assert not (tmp_path / "data").exists()  # nothing was made
 
 
+@pytest.mark.parametrize("setting", ["LRS_TOKEN_PRIVATE_KEY_FILE", "LRS_TOKEN_VERIFY_KEYS_FILES"])
+def test_an_unusable_key_file_is_one_line_naming_its_setting(setting: str, tmp_path: Path) -> None:
+    (tmp_path / "not-a-key.pem").write_text("hello")
+    for path in (tmp_path / "absent.pem", tmp_path / "not-a-key.pem"):
+        env = _env(LRS_DATA_DIR=str(tmp_path), **{setting: str(path)})
+        _refused(servers.lrs(env, "serve", "--port", str(servers.free_port())), setting)
+
+
 def test_a_sqlite_path_in_a_missing_folder_is_refused_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "no" / "such" / "folder"
     line = _refused(servers.lrs(_env(LRS_DATABASE_URL=f"sqlite:///{missing}/lrs.sqlite3"), "migrate"),
