@@ -56,6 +56,8 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int,
     """
     settings = context.settings()
     settings.eventsourcing_env()  # an unusable store path is refused before a port is taken
+    if settings.metrics_port and settings.metrics_port == port:
+        raise Refused(f"LRS_METRICS_PORT: {port} is the port of the LRS itself (--port); choose another")
     listeners = [listen(host, port, "--port")]
     if settings.metrics_port:
         listeners.append(listen(host, settings.metrics_port, "LRS_METRICS_PORT"))

@@ -114,6 +114,13 @@ def test_serve_on_a_metrics_port_in_use_names_the_setting(env: dict[str, str]) -
     assert result.stderr.startswith("lrs: LRS_METRICS_PORT: cannot listen") and len(result.stderr.splitlines()) == 1
 
 
+def test_serve_with_the_metrics_port_equal_to_its_own_is_refused(env: dict[str, str]) -> None:
+    port = servers.free_port()
+    result = servers.lrs({**env, "LRS_METRICS_PORT": str(port)}, "serve", "--port", str(port))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("lrs: LRS_METRICS_PORT:") and len(result.stderr.splitlines()) == 1
+
+
 @contextlib.contextmanager
 def _serve(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
     port = servers.free_port()
