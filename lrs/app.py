@@ -64,35 +64,20 @@ def _mount_dashboard(app: Flask, settings: Settings) -> None:
     """The dashboard at /dashboard/, given what it needs: it lives with the
     views in `projections/`, which never import `lrs/`."""
     from lrs.api import dashboard
-    from lrs.credentials import Credential
-    from lrs.grants import for_scopes
+    from lrs.api.people import DashboardPeople
     from lrs.tokens import stored_secret
 
     services: Services = app.extensions["lrs"]
 
-    def viewer_of(credential: Credential) -> dashboard.Viewer:
-        return dashboard.Viewer(credential.key, credential.label or credential.key, credential.scopes,
-                                for_scopes(credential.programs, credential.scopes))
-
-    def verify(key: str, secret: str) -> dashboard.Viewer | None:
-        credential = services.credentials.verify(key, secret)
-        return None if credential is None else viewer_of(credential)
-
-    def viewer(key: str, signed_in_at: float) -> dashboard.Viewer | None:
-        credential = services.credentials.current(key)
-        if credential is None or not credential.still_valid_for(signed_in_at):
-            return None  # revoked, or the secret it signed in with was replaced since
-        return viewer_of(credential)
-
     dashboard.init_app(app, dashboard.DashboardConfig(
         database=services.store.db,
         views=services.view_settings,
-        verify=verify,
+        people=DashboardPeople(services),  # issue 20: accounts, credentials, server-side sessions
         # LRS_DASHBOARD_SECRET, or one generated once and kept in the store (every worker shares it)
         secret=settings.dashboard_secret or stored_secret(services.store.db, "dashboard-session"),
         status=lambda: services.projections.status().as_dict(),
         secure_cookies=settings.public_url.startswith("https://"),
-        viewer=viewer,
+        password_min_length=settings.password_min_length,
         session_hours=settings.dashboard_session_hours,
         poll_seconds=settings.dashboard_poll_seconds,
     ))

@@ -257,6 +257,16 @@ class CredentialStore:
             for fingerprint in [f for f in self._verified if f[0] == key]:
                 del self._verified[fingerprint]
 
+    def cached(self, key: str, secret: str) -> Credential | None:
+        """The credential this key and secret were verified as within ``cache_seconds``
+        (no database read, no scrypt); None when not remembered."""
+        fingerprint = (key, hashlib.sha256(secret.encode()).digest())
+        with self._lock:
+            remembered = self._verified.get(fingerprint)
+        if remembered is not None and time.monotonic() - remembered[2] < self.cache_seconds:
+            return remembered[0]
+        return None
+
     def verify(self, key: str, secret: str) -> Credential | None:
         """The active credential for this key and secret, or None."""
         fingerprint = (key, hashlib.sha256(secret.encode()).digest())

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lrs.accounts import AccountStore
 from lrs.credentials import CredentialStore
 from lrs.runner import ProjectionRunner
+from lrs.sessions import SessionStore
 from lrs.settings import Settings
 from lrs.store.application import LearningRecordStore
+from lrs.throttle import LoginThrottle
 from lrs.tokens import Tokens
 from projections.registry import ViewSettings, build_views
 
@@ -24,6 +27,11 @@ class Services:
     """What the views, the coordinator API and the dashboard read from configuration."""
     migrations_applied: list[str]
     """The migrations this build applied (none when the database was up to date)."""
+    # --- people (issue 20) and failed sign-ins (issue 17 point 6) ---
+    accounts: AccountStore
+    sessions: SessionStore
+    """The dashboard's sessions, kept by the server."""
+    throttle: LoginThrottle
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -46,7 +54,12 @@ class Services:
             raise
         return cls(settings=settings, store=store, credentials=credentials, tokens=tokens,
                    projections=projections, view_settings=view_settings,
-                   migrations_applied=applied)
+                   migrations_applied=applied,
+                   accounts=AccountStore(store.db, settings.password_min_length),
+                   sessions=SessionStore(store.db, idle_seconds=settings.dashboard_idle_minutes * 60,
+                                         lifetime_seconds=settings.dashboard_session_hours * 3600),
+                   throttle=LoginThrottle(store.db, max_failures=settings.login_max_failures,
+                                          window_seconds=settings.login_window_seconds))
 
     def close(self) -> None:
         self.store.close()

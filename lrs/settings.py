@@ -185,6 +185,17 @@ class Settings:
         section=_TOKENS)
     token_leeway_seconds: int = setting(30, "clock skew allowed on `exp`, `nbf` and `iat`, in seconds",
                                         section=_TOKENS)
+    # --- people: accounts, sign-in throttling (issue 20, issue 17 point 6) ---
+    login_max_failures: int = setting(
+        10, "failed sign-ins (Basic or dashboard) per key or account name, and per client address, "
+        "within `LRS_LOGIN_WINDOW_SECONDS` before further attempts get 429 with `Retry-After` (0: off)",
+        section=_TOKENS)
+    login_window_seconds: float = setting(
+        300.0, "the window failed sign-ins are counted in; the right secret is refused at most this long "
+        "after the last counted failure", section=_TOKENS, minimum=1)
+    password_min_length: int = setting(
+        12, "shortest password an account may set (also: 5 different characters, not the account name)",
+        section=_TOKENS, minimum=8)
     # --- xAPI versions (issue 11) ---
     xapi_strict_version: bool = setting(
         False, "statements read under 1.0.3 rules are converted to 1.0.3 (contextAgents and "
@@ -215,6 +226,9 @@ class Settings:
         section=_VIEWS, shown=_GENERATED, secret=True)
     dashboard_session_hours: float = setting(12.0, "how long a dashboard sign-in lasts, in hours",
                                              section=_VIEWS)
+    dashboard_idle_minutes: float = setting(
+        30.0, "a dashboard session without a request for this long ends (sign in again)", section=_VIEWS,
+        minimum=1)
     dashboard_poll_seconds: float = setting(
         5.0, "how often an open dashboard page asks whether the views moved", section=_VIEWS,
         minimum=0.5)

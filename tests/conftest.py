@@ -24,6 +24,11 @@ LRS_TABLES = (
     "xapi_statement",
     "xapi_statement_key",
     "lrs_credential",
+    # people (issue 20): accounts, dashboard sessions, failed sign-ins, who read whom
+    "lrs_account",
+    "lrs_session",
+    "lrs_login_failure",
+    "lrs_access_log",
     "xapi_document",
     "xapi_activity_definition",
     "xapi_agent",

@@ -1,11 +1,12 @@
 """The HTTP APIs of the LRS that are not xAPI: tokens (``/auth``) and the admin
-API for credentials (``/admin/credentials``); and authentication for every API."""
+API for credentials (``/admin/credentials``) and accounts (``/admin/accounts``); and authentication for every API."""
 
 from __future__ import annotations
 
 from flask import Flask
 
 from lrs.api import (
+    admin_accounts,  # issue 20: /admin/accounts
     audit,  # issue 6: /audit (feed, verify, checkpoints, history, replay)
     credentials,
     projections,  # issue 5: GET /projections/status
@@ -16,5 +17,6 @@ from lrs.api import (
 def init_app(app: Flask) -> None:
     app.register_blueprint(tokens.blueprint())
     app.register_blueprint(credentials.blueprint())
+    app.register_blueprint(admin_accounts.blueprint())
     app.register_blueprint(projections.blueprint())
     app.register_blueprint(audit.blueprint())

@@ -22,6 +22,7 @@ from lrs.api.http import services
 from lrs.credentials import Credential
 from lrs.grants import ProgramGrant, for_scopes
 from lrs.tokens import InvalidToken
+from xapi.errors import FieldError
 from xapi.identifiers import agent_key
 
 log = logging.getLogger("lrs.auth")
@@ -89,8 +90,22 @@ def _basic(value: str) -> Credential:
     if not sep:
         log.warning("authentication failed: malformed Basic credentials")
         raise _unauthorized("invalid credentials")
-    credential = services().credentials.verify(key, secret)
+    credentials = services().credentials
+    credential = credentials.cached(key, secret)
+    if credential is not None:  # verified a moment ago: no throttle read on the hot path
+        return credential
+    throttle = services().throttle  # issue 17 point 6: before the secret is checked
+    subjects = throttle.subjects(key, request.remote_addr)
+    wait = throttle.retry_after(subjects)
+    if wait is not None:
+        log.warning("authentication throttled for credential key %r from %s", key, request.remote_addr)
+        raise HTTPError(429, "too many failed sign-ins; try again later", [
+            FieldError("Authorization", "login-throttled",
+                       f"too many failed attempts for this key or address; retry in {wait} s")],
+            headers={"Retry-After": str(wait)})
+    credential = credentials.verify(key, secret)
     if credential is None:
+        throttle.failed(subjects)
         log.warning("authentication failed for credential key %r", key)
         raise _unauthorized("invalid credentials")
     return credential

@@ -56,3 +56,44 @@ def granted(app: Any, two_programs: None) -> Any:
 def admin(app: Any) -> XAPIClient:
     credential, secret = app.extensions["lrs"].credentials.create(role="admin")
     return XAPIClient(app.test_client(), credential.key, secret)
+
+
+class Clock:
+    """A clock the tests move: injected into the session store and the throttle."""
+
+    def __init__(self, start: float = 1_800_000_000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(app: Any) -> Clock:
+    made = Clock()
+    services = app.extensions["lrs"]
+    services.sessions.clock = made
+    services.throttle.clock = made
+    return made
+
+
+STRONG = "correct horse battery staple"
+
+
+@pytest.fixture
+def account(app: Any) -> Any:
+    """(name, one-time password) of a new account of this role and programs."""
+
+    def make(name: str = "ada.coordinator", display_name: str = "Ada Lovelace", role: str = "coordinator",
+             programs: tuple[str, ...] | None = None) -> tuple[str, str]:
+        from lrs.grants import ALL, ProgramGrant
+
+        grant = ALL if programs is None else ProgramGrant.of(programs)
+        created, password = app.extensions["lrs"].accounts.create(
+            name, display_name=display_name, role=role, programs=grant)
+        return created.name, password
+
+    return make

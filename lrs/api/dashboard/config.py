@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from lrs.grants import ProgramGrant
 from lrs.store.database import Database
@@ -27,22 +27,51 @@ class Viewer:
     """Who is signed in: the name the header shows, the scopes, the programs they may see."""
 
     subject: str
-    """What the session names (a credential key)."""
+    """What the session names: a credential key, an account name, an OpenID subject."""
     name: str
     scopes: frozenset[str]
     programs: ProgramGrant
+    kind: str = "credential"
+    """credential, account or oidc."""
+    must_change_password: bool = False
+    """An account signed in with its one-time password: it must choose its own first."""
+
+
+@dataclass(frozen=True)
+class Throttled:
+    """Too many failed sign-ins for this name or address: try again in ``retry_after`` s."""
+
+    retry_after: int
+
+
+class People(Protocol):
+    """Who may sign in, and their sessions (implemented by `lrs.api.people`)."""
+
+    def verify(self, name: str, secret: str, address: str | None) -> Viewer | Throttled | None:
+        """An account's name and password, or a credential's key and secret → who that
+        is; None when they match nothing active (one answer for every reason)."""
+
+    def open(self, viewer: Viewer) -> str:
+        """A new server-side session; its token, for the cookie."""
+
+    def resume(self, token: str, *, touch: bool) -> Viewer | None:
+        """Who the session of this token is now; None when it ended (signed out, idle,
+        too old, disabled, revoked). ``touch``: this request counts as activity."""
+
+    def end(self, token: str) -> None:
+        """Sign out: the session is refused from now on, wherever its cookie is."""
+
+    def change_password(self, viewer: Viewer, current: str, new: str) -> str | None:
+        """Replace an account's password; the reason when refused, None when done."""
 
 
 @dataclass(frozen=True)
 class DashboardConfig:
     database: Database
     views: ViewSettings
-    verify: Callable[[str, str], Viewer | None]
-    """Key and secret → who that is, or None when they are wrong (or revoked)."""
-    viewer: Callable[[str, float], Viewer | None]
-    """(subject, when its session began, epoch seconds) → who it is now (scopes and
-    programs as they are now), or None when it was revoked, or its secret rotated,
-    since: checked on every request, so such a session stops working at once."""
+    people: People
+    """Sign-in, sessions and passwords: checked on every request, so a session whose
+    account was disabled or credential revoked stops working at once."""
     secret: str
     """Signs the session cookie (``LRS_DASHBOARD_SECRET`` or one kept in the database)."""
     status: Callable[[], Mapping[str, Any]]
@@ -51,5 +80,7 @@ class DashboardConfig:
     """Mark the session cookie ``Secure`` (the LRS is reached over https)."""
     session_hours: float = 12.0
     """How long a sign-in lasts."""
+    password_min_length: int = 12
+    """Shortest password an account may choose (``LRS_PASSWORD_MIN_LENGTH``), shown on its form."""
     poll_seconds: float = 5.0
     """How often an open page asks whether the projections moved."""

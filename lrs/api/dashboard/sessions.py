@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -97,12 +96,12 @@ def csrf_valid(submitted: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), submitted.encode())
 
 
-def sign_in(key: str) -> None:
-    """A fresh session for this key: the old one (and its token) is dropped."""
+def sign_in(token: str) -> None:
+    """A fresh cookie for this server-side session (`lrs.sessions`): the old cookie
+    (and its CSRF token) is dropped, so a session id is never fixed from outside."""
     session.clear()
     session.permanent = True
-    session["key"] = key
-    session["at"] = time.time()
+    session["sid"] = token
     session["csrf"] = secrets.token_urlsafe(32)
 
 
@@ -110,16 +109,7 @@ def sign_out() -> None:
     session.clear()
 
 
-def signed_in_key(lifetime_seconds: float) -> str | None:
-    key = session.get("key")
-    at = session.get("at")
-    if not isinstance(key, str) or not isinstance(at, (int, float)):
-        return None
-    if time.time() - at > lifetime_seconds:
-        return None
-    return key
-
-
-def signed_in_at() -> float:
-    at = session.get("at")
-    return float(at) if isinstance(at, (int, float)) else 0.0
+def session_token() -> str | None:
+    """The server-side session this cookie names (checked by the caller), if any."""
+    token = session.get("sid")
+    return token if isinstance(token, str) and token else None

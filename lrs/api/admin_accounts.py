@@ -1,0 +1,101 @@
+"""The admin API for people's accounts, under ``/admin/accounts`` (scope ``admin``; issue 20).
+
+``GET`` lists them, ``POST`` creates one (``name``, ``display_name``, ``role``,
+``programs``) and answers its one-time ``password`` once; ``GET /<name>``
+reads one; ``POST /<name>/disable`` refuses it from now on and ends its
+sessions; ``POST /<name>/reset`` gives a new one-time password (to be changed
+at the next sign-in) and ends its sessions; ``POST /<name>/programs`` changes
+what it sees. Passwords and their hashes are never listed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, url_for
+
+from lrs.accounts import ACCOUNT_ROLES, AccountError
+from lrs.api.authentication import authenticate, require
+from lrs.api.credentials import ADMIN_SCOPES, NO_STORE, granted_programs
+from lrs.api.errors import HTTPError, handle_errors
+from lrs.api.http import json_object, json_response, services
+from xapi.errors import FieldError
+
+_FIELDS = ("name", "display_name", "role", "programs", "allow_unknown")
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("admin_accounts", __name__, url_prefix="/admin/accounts")
+    handle_errors(bp)
+
+    @bp.before_request
+    def admin_only() -> None:
+        require(authenticate(), ADMIN_SCOPES)
+
+    @bp.get("")
+    def list_accounts() -> Response:
+        return json_response({"accounts": [a.as_dict() for a in services().accounts.list()]})
+
+    @bp.post("")
+    def create() -> Response:
+        body = json_object()
+        errors = [FieldError(n, "unknown-field", "not a field of an account") for n in body if n not in _FIELDS]
+        for name in ("name", "display_name", "role"):
+            if not isinstance(body.get(name), str) or not body[name].strip():
+                errors.append(FieldError(name, "required", "a non-empty string"))
+        if isinstance(body.get("role"), str) and body["role"] not in ACCOUNT_ROLES:
+            errors.append(FieldError("role", "role", "must be one of: " + ", ".join(ACCOUNT_ROLES)))
+        if errors:
+            raise HTTPError(400, "invalid account", errors)
+        programs = granted_programs(body, required=False)
+        try:
+            account, password = services().accounts.create(
+                body["name"], display_name=body["display_name"], role=body["role"], programs=programs)
+        except AccountError as exc:
+            status = 409 if "exists already" in str(exc) else 400
+            raise HTTPError(status, "invalid account", [FieldError("name", "account", str(exc))]) from None
+        location = url_for(".read", name=account.name)
+        return json_response({**account.as_dict(), "password": password}, 201,
+                             {**NO_STORE, "Location": location})
+
+    @bp.get("/<name>")
+    def read(name: str) -> Response:
+        account = services().accounts.get(name)
+        if account is None:
+            raise _not_found()
+        return json_response(account.as_dict())
+
+    @bp.post("/<name>/disable")
+    def disable(name: str) -> Response:
+        account = services().accounts.disable(name)
+        if account is None:
+            raise _not_found()
+        services().sessions.end_all("account", name)
+        return json_response(account.as_dict())
+
+    @bp.post("/<name>/reset")
+    def reset(name: str) -> Response:
+        reset = services().accounts.reset(name)
+        if reset is None:
+            raise _not_found()
+        services().sessions.end_all("account", name)
+        account, password = reset
+        return json_response({**account.as_dict(), "password": password}, headers=NO_STORE)
+
+    @bp.post("/<name>/programs")
+    def programs(name: str) -> Response:
+        body: dict[str, Any] = json_object()
+        unknown = [FieldError(n, "unknown-field", "not a field of a program grant")
+                   for n in body if n not in ("programs", "allow_unknown")]
+        if unknown:
+            raise HTTPError(400, "invalid program grant", unknown)
+        account = services().accounts.set_programs(name, granted_programs(body, required=True))
+        if account is None:
+            raise _not_found()
+        return json_response(account.as_dict())
+
+    return bp
+
+
+def _not_found() -> HTTPError:
+    return HTTPError(404, "no account with this name")
