@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from projections.mentoring import MentoringView
 from projections.mentoring_profile import Vocabulary
+from projections.programs import ProgramsView
 from projections.view import View
 
 
@@ -22,4 +23,5 @@ class ViewSettings:
 
 def build_views(settings: ViewSettings) -> tuple[View, ...]:
     """Every view the projection runner maintains, in a stable order."""
-    return (MentoringView(Vocabulary(settings.profile_base)),)
+    vocabulary = Vocabulary(settings.profile_base)
+    return (MentoringView(vocabulary), ProgramsView(vocabulary))

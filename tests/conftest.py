@@ -40,6 +40,10 @@ LRS_TABLES = (
     "mentoring_voiding",
     "mentoring_program",
     "mentoring_agent_name",
+    # programs view (issue 22)
+    "program_fact",
+    "program_voiding",
+    "program_agent_name",
 )
 
 
