@@ -45,6 +45,9 @@ class Services:
                 inactive_days=settings.inactive_days,
                 at_risk_days=settings.at_risk_days,
                 active_days=settings.active_days,
+                reinforce_days=settings.reinforce_days,
+                reinforce_growth=settings.reinforce_growth,
+                matching_manager_levels=settings.matching_manager_levels,
             )
             projections = ProjectionRunner(
                 store, build_views(view_settings), batch_size=settings.projection_batch_size,

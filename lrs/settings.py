@@ -221,6 +221,15 @@ class Settings:
                                 section=_VIEWS)
     active_days: int = setting(14, "a pair with a session in the last this many days is active",
                                section=_VIEWS)
+    reinforce_days: float = setting(
+        30.0, "days after a successful assessment before a competency is due for reinforcement "
+        "(docs/profile, \"Gaps and reinforcement\")", section=_VIEWS, minimum=0.0)
+    reinforce_growth: float = setting(
+        2.0, "factor the reinforcement interval grows by with each successful reinforcement in a row",
+        section=_VIEWS, minimum=1.0)
+    matching_manager_levels: int = setting(
+        1, "matching never pairs a person with their manager this many levels up (or with someone "
+        "they manage); 0: any level", section=_VIEWS, minimum=0)
     dashboard_secret: str = setting(
         "", "signs the dashboard's session cookies (one secret shared by every worker)",
         section=_VIEWS, shown=_GENERATED, secret=True)

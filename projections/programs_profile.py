@@ -227,7 +227,7 @@ class _Reader:
         actor = values.pop("actor")
         return Fact(program, kind, actor, self.ts, **values)
 
-    def facts(self) -> Iterator[Fact]:  # noqa: C901 - one branch per statement shape
+    def facts(self) -> Iterator[Fact]:
         t, verb = self.t, self.verb
         if verb in (t.verb("claimed"), t.verb("assessed")) and self.type == t.type("competency"):
             level = self.level("$.result.score.raw", _get(self.result, "score", "raw"))
@@ -300,7 +300,7 @@ class _Reader:
             capacity = self.extensions.get(t.extension("capacity"))
             if not _whole(capacity, 1):
                 raise _Issue("capacity", "capacity must be a positive whole number")
-            yield self.fact(Kind.CAPACITY, program, value=float(capacity))
+            yield self.fact(Kind.CAPACITY, program, value=float(capacity or 0))
         elif verb == t.verb("configured"):
             direction = self.extensions.get(t.extension("direction"))
             if direction not in DIRECTIONS:

@@ -19,6 +19,9 @@ class ViewSettings:
     inactive_days: int = 30
     at_risk_days: int = 14
     active_days: int = 14
+    reinforce_days: float = 30.0
+    reinforce_growth: float = 2.0
+    matching_manager_levels: int = 1
 
 
 def build_views(settings: ViewSettings) -> tuple[View, ...]:

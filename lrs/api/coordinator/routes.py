@@ -206,6 +206,9 @@ def blueprint(
                     "comments": [_said(s, names) for s in found]}
         return _answer(schemas.CommentListSchema(), body, "comments")
 
+    from lrs.api.coordinator import program_routes  # it builds on this module's helpers
+
+    program_routes.register(bp, database, views, clock)
     return bp
 
 

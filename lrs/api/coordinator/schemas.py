@@ -226,6 +226,7 @@ _PARAMETERS: dict[str, dict[str, Any]] = {
               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
     "after": {"description": "cursor: give the more link instead of setting it",
               "schema": {"type": "string", "minLength": 1}},
+    "width": {"description": "seconds of video per bucket", "schema": {"type": "number", "minimum": 1, "maximum": 86400, "default": 30}},
 }
 
 ENDPOINTS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -266,7 +267,9 @@ SCHEMAS: dict[str, type[Schema]] = {
 
 
 def openapi_document(version: str = "1.0.0") -> dict[str, Any]:
-    """OpenAPI 3 for the coordinator API, from the response schemas."""
+    """OpenAPI 3 for the coordinator API, from the response schemas (with the program
+    endpoints', `lrs.api.coordinator.program_schemas`, which builds on these)."""
+    from lrs.api.coordinator import program_schemas
     spec = APISpec(
         title="LRS coordinator API",
         version=version,
@@ -277,10 +280,10 @@ def openapi_document(version: str = "1.0.0") -> dict[str, Any]:
     )
     spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
-    for name, schema in SCHEMAS.items():
+    for name, schema in {**SCHEMAS, **program_schemas.SCHEMAS}.items():
         spec.components.schema(name.removesuffix("Schema"), schema=schema)
     error = {"description": "error", "content": {"application/json": {"schema": "ErrorSchema"}}}
-    for path, summary, response, parameters, required in ENDPOINTS:
+    for path, summary, response, parameters, required in (*ENDPOINTS, *program_schemas.ENDPOINTS):
         spec.path(path=path, operations={"get": {
             "summary": summary,
             "security": [{"basic": []}, {"bearer": []}],
