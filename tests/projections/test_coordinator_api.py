@@ -361,6 +361,11 @@ def test_openapi_document_describes_every_endpoint(coordinator: Any) -> None:
         "/coordinator/program/mentors", "/coordinator/program/weekly", "/coordinator/program/pairs-at-risk",
         "/coordinator/mentee", "/coordinator/mentor",
         "/coordinator/feedback/received", "/coordinator/feedback/given", "/coordinator/comments",
+        # the program endpoints (issue 22; tests/projections/test_program_api.py)
+        "/coordinator/matching", "/coordinator/gaps", "/coordinator/gaps/groups", "/coordinator/reinforcement",
+        "/coordinator/engagement/funnel", "/coordinator/engagement/timeline", "/coordinator/engagement/mentions",
+        "/coordinator/engagement/discussion", "/coordinator/outcomes", "/coordinator/outcomes/person",
+        "/coordinator/profile-issues",
     }
     mentee = get(coordinator, "/mentee", program=PROGRAM, agent=agent_param(f.ADA), at=AT).json
     assert set(mentee) == set(document["components"]["schemas"]["Mentee"]["properties"])
