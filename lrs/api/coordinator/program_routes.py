@@ -17,7 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from lrs.api.coordinator import program_schemas as schemas
-from lrs.api.coordinator.params import BadParameters, parse
+from lrs.api.coordinator.params import parse
 from lrs.api.coordinator.routes import _agent, _answer, _Scope, _scope, _time
 from lrs.store.database import Cursor, Database
 from projections import mentoring, program_engagement, programs
@@ -27,6 +27,7 @@ from projections.program_matching import Suggestion, suggest
 from projections.program_outcomes import person_outcomes, program_outcomes
 from projections.registry import ViewSettings
 from xapi.errors import FieldError
+from xapi.parameters import rejected
 
 _STATE = ("program", "at", "as_of")
 _RANGE = ("program", "since", "until", "at", "as_of")
@@ -193,13 +194,9 @@ def register(bp: Blueprint, database: Database, views: ViewSettings, clock: Call
 def _width(given: list[str]) -> float:
     if not given:
         return DEFAULT_WIDTH
-    try:
-        width = float(given[0]) if len(given) == 1 else -1.0
-    except ValueError:
-        width = -1.0
-    if not 1 <= width <= 86_400:
-        raise BadParameters([FieldError("width", "width", "must be given once, seconds from 1 to 86400")])
-    return width
+    if len(given) != 1 or not given[0].isdigit() or not 1 <= int(given[0]) <= 86_400:
+        raise rejected("parameters", [FieldError("width", "width", "must be given once: whole seconds, 1 to 86400")])
+    return float(given[0])
 
 
 def _names(cur: Cursor, scope: _Scope, keys: Iterable[str]) -> dict[str, str]:

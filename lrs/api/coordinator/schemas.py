@@ -227,7 +227,7 @@ _PARAMETERS: dict[str, dict[str, Any]] = {
     "after": {"description": "cursor: give the more link instead of setting it",
               "schema": {"type": "string", "minLength": 1}},
     "width": {"description": "seconds of video per bucket",
-              "schema": {"type": "number", "minimum": 1, "maximum": 86400, "default": 30}},
+              "schema": {"type": "integer", "minimum": 1, "maximum": 86400, "default": 30}},
 }
 
 ENDPOINTS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
