@@ -29,9 +29,7 @@ from typing import Any
 
 import orjson
 
-from xapi.errors import FieldError
-from xapi.parameters import rejected, single_values
-from xapi.schemas.primitives import is_iri
+from xapi import parameters
 
 CONTEXT_ACTIVITY_TYPES = ("parent", "grouping", "category", "other")
 LANGUAGE_MAPS = ("name", "description")
@@ -151,13 +149,10 @@ def canonical_activity(
 
 def parse_activity_request(args: Mapping[str, Sequence[str]]) -> str:
     """The ``activityId`` of a GET on the Activities resource (Communication 2.5): an IRI."""
-    values, errors = single_values(args, ["activityId"], ["activityId"])
-    activity_id = values.get("activityId")
-    if activity_id is not None and not is_iri(activity_id):
-        errors.append(
-            FieldError("activityId", "iri", f"{activity_id!r} is not an IRI with a scheme")
-        )
+    values, errors = parameters.single_values(args, ["activityId"], ["activityId"])
+    parsed, problems = parameters.parse_each(values, {"activityId": parameters.iri})
+    errors += problems
     if errors:
-        raise rejected("Activities request", errors)
-    assert activity_id is not None
+        raise parameters.rejected("Activities request", errors)
+    activity_id: str = parsed["activityId"]
     return activity_id

@@ -21,11 +21,9 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from xapi import parameters
 from xapi.errors import FieldError, InvalidParameter, XAPIError
 from xapi.identifiers import agent_key
-from xapi.parameters import parse_agent_parameter, rejected, single_values
-from xapi.prepare import parse_timestamp
-from xapi.schemas.primitives import is_iri, is_uuid
 from xapi.versions import XAPIVersion
 
 JSON_MEDIA_TYPE = "application/json"
@@ -165,53 +163,27 @@ def parse_document_request(
         allowed.append("since")
     if method in ("PUT", "POST") or (method == "DELETE" and not kind.deletes_many):
         required.append(id_name)
-    values, errors = single_values(args, allowed, required)
+    values, errors = parameters.single_values(args, allowed, required)
 
     document_id = values.get(id_name)
     if document_id == "":
         errors.append(FieldError(id_name, "not-empty", f"{id_name} must not be empty"))
-
-    activity_id = values.get("activityId")
-    if activity_id is not None and not is_iri(activity_id):
-        errors.append(
-            FieldError("activityId", "iri", f"{activity_id!r} is not an IRI with a scheme")
-        )
-
-    agent: dict[str, Any] | None = None
-    key: str | None = None
-    if "agent" in values:
-        agent, agent_errors = parse_agent_parameter(values["agent"])
-        errors.extend(agent_errors)
-        key = agent_key(agent) if agent is not None else None
-
-    registration = values.get("registration")
-    if registration is not None:
-        if is_uuid(registration):
-            registration = registration.lower()
-        else:
-            errors.append(
-                FieldError(
-                    "registration",
-                    "uuid",
-                    f"{registration!r} is not a UUID in standard string form",
-                )
-            )
-
-    since = None
-    if "since" in values:
-        try:
-            since = parse_timestamp(values["since"])
-        except ValueError:
-            errors.append(
-                FieldError(
-                    "since", "timestamp", f"{values['since']!r} is not an ISO 8601 timestamp"
-                )
-            )
-
+    parsed, problems = parameters.parse_each(values, _RULES)
+    errors += problems
     if errors:
-        raise rejected(f"{kind.value.replace('_', ' ')} request", errors)
-    scope = DocumentScope(kind, activity_id, agent, key, registration)
-    return DocumentRequest(scope, document_id, since)
+        raise parameters.rejected(f"{kind.value.replace('_', ' ')} request", errors)
+    agent: dict[str, Any] | None = parsed.get("agent")
+    key = agent_key(agent) if agent is not None else None
+    scope = DocumentScope(kind, parsed.get("activityId"), agent, key, parsed.get("registration"))
+    return DocumentRequest(scope, document_id, parsed.get("since"))
+
+
+_RULES: dict[str, parameters.Rule] = {
+    "activityId": parameters.iri,
+    "agent": parameters.agent,
+    "registration": parameters.uuid,
+    "since": parameters.timestamp,
+}
 
 
 # --- entity tags and preconditions (Communication 3.1) -------------------------------

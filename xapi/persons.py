@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from xapi.parameters import parse_agent_parameter, rejected, single_values
+from xapi import parameters
 
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 
@@ -105,12 +105,10 @@ def person(
 
 def parse_agents_request(args: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     """The ``agent`` of a GET on the Agents resource (Communication 2.4): a valid Agent, not a Group."""
-    values, errors = single_values(args, ["agent"], ["agent"])
-    agent = None
-    if "agent" in values:
-        agent, agent_errors = parse_agent_parameter(values["agent"])
-        errors.extend(agent_errors)
+    values, errors = parameters.single_values(args, ["agent"], ["agent"])
+    parsed, problems = parameters.parse_each(values, {"agent": parameters.agent})
+    errors += problems
     if errors:
-        raise rejected("Agents request", errors)
-    assert agent is not None
+        raise parameters.rejected("Agents request", errors)
+    agent: dict[str, Any] = parsed["agent"]
     return agent

@@ -17,18 +17,16 @@ import dataclasses
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
 
+from xapi import parameters
 from xapi.errors import FieldError, InvalidParameter
-from xapi.identifiers import agent_key
-from xapi.prepare import parse_timestamp
-from xapi.schemas.primitives import is_iri, is_uuid
-from xapi.validation import validate_agent
+from xapi.parameters import Rule, reject
 from xapi.versions import V1_0_3, XAPIVersion
 
 FORMATS = ("ids", "exact", "canonical")
@@ -126,15 +124,8 @@ def parse_statement_query(
             if name in PARAMETERS and name not in SINGLE_STATEMENT_COMPANIONS and name not in by_id
         ]
 
-    values: dict[str, Any] = {}
-    for name, raw in args.items():
-        parse = _PARSERS.get(name)
-        if parse is None:
-            continue
-        try:
-            values[name] = parse(name, raw)
-        except _Rejected as rejected:
-            errors += rejected.errors
+    values, problems = parameters.parse_each(args, _PARSERS)
+    errors += problems
     if errors:
         raise InvalidParameter(_summary(errors), errors)
 
@@ -166,94 +157,29 @@ def parse_statement_query(
 # ------------------------------------------------------------ parameter types
 
 
-class _Rejected(Exception):
-    def __init__(self, *errors: FieldError):
-        super().__init__(errors)
-        self.errors = list(errors)
-
-
-def _reject(name: str, rule: str, message: str) -> _Rejected:
-    return _Rejected(FieldError(name, rule, message))
-
-
-# Data 2.2: "The LRS MUST validate parameter values to the same standards required
-# for values of the same types in Statements": the validator's own checks.
-_NON_NEGATIVE_INTEGER = re.compile(r"[0-9]+")
-
-
-def _uuid(name: str, raw: str) -> str:
-    if not is_uuid(raw):
-        raise _reject(name, "uuid", f"{raw!r} is not a UUID in standard string form")
-    return raw.lower()
-
-
-def _iri(name: str, raw: str) -> str:
-    if not is_iri(raw):
-        raise _reject(name, "iri", f"{raw!r} is not an IRI with a scheme")
-    return raw
-
-
-def _boolean(name: str, raw: str) -> bool:
-    # "The values of Boolean parameters are represented as true or false as in JSON."
-    if raw not in ("true", "false"):
-        raise _reject(name, "boolean", f"must be true or false, not {raw!r}")
-    return raw == "true"
-
-
-def _timestamp(name: str, raw: str) -> datetime:
-    try:
-        return parse_timestamp(raw)
-    except ValueError:
-        raise _reject(name, "timestamp", f"{raw!r} is not an ISO 8601 timestamp") from None
-
-
-def _limit(name: str, raw: str) -> int:
-    if not _NON_NEGATIVE_INTEGER.fullmatch(raw):
-        raise _reject(name, "non-negative-integer", f"must be a non-negative integer, not {raw!r}")
-    return int(raw)
-
-
 def _format(name: str, raw: str) -> str:
     if raw not in FORMATS:
-        raise _reject(name, "format-value", f"must be one of {', '.join(FORMATS)}, not {raw!r}")
+        raise reject(name, "format-value", f"must be one of {', '.join(FORMATS)}, not {raw!r}")
     return raw
 
 
-def _agent(name: str, raw: str) -> str:
-    """The agent_key of a JSON Agent or identified Group (Communication 2.1.3 ``agent``)."""
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise _reject(name, "agent-json", "is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise _reject(name, "agent-object", "must be a JSON object: an Agent or identified Group")
-    problems = validate_agent(data, path=name)
-    if problems:
-        raise _Rejected(*problems)
-    key = agent_key(data)
-    if key is None:
-        raise _reject(
-            name, "agent-identified", "must be an Agent or identified Group, not an anonymous Group"
-        )
-    return key
-
-
-_PARSERS: dict[str, Callable[[str, str], Any]] = {
-    "statementId": _uuid,
-    "voidedStatementId": _uuid,
-    "agent": _agent,
-    "verb": _iri,
-    "activity": _iri,
-    "registration": _uuid,
-    "related_activities": _boolean,
-    "related_agents": _boolean,
-    "since": _timestamp,
-    "until": _timestamp,
-    "limit": _limit,
+_PARSERS: dict[str, Rule] = {
+    "statementId": parameters.uuid,
+    "voidedStatementId": parameters.uuid,
+    "agent": parameters.agent_or_group_key,
+    "verb": parameters.iri,
+    "activity": parameters.iri,
+    "registration": parameters.uuid,
+    "related_activities": parameters.boolean,
+    "related_agents": parameters.boolean,
+    "since": parameters.timestamp,
+    "until": parameters.timestamp,
+    "limit": parameters.non_negative_integer,
     "format": _format,
-    "attachments": _boolean,
-    "ascending": _boolean,
+    "attachments": parameters.boolean,
+    "ascending": parameters.boolean,
 }
+"""Data 2.2: parameter values are checked like the same types in statements (`xapi.parameters`)."""
 
 
 def _summary(errors: list[FieldError]) -> str:

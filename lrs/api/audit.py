@@ -14,8 +14,6 @@ can never change a record.
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 from flask import Blueprint, Response, request
 
@@ -28,6 +26,7 @@ from lrs.audit.auditor import Audit
 from lrs.audit.checkpoint import CheckpointError
 from lrs.credentials import ADMIN, AUDIT_READ
 from xapi.errors import FieldError
+from xapi.parameters import single_values
 from xapi.schemas.primitives import is_uuid
 
 AUDIT_SCOPES = frozenset({AUDIT_READ, ADMIN})
@@ -44,7 +43,7 @@ def blueprint() -> Blueprint:
 
     @bp.route("/events", methods=["GET"])
     def events() -> Response:
-        values, errors = _single(request.args)
+        values, errors = single_values(_args(), audit_feed.FEED_PARAMETERS)
         f, problems = audit_feed.parse_filter(values)
         errors += problems
         if errors or f is None:
@@ -83,9 +82,7 @@ def blueprint() -> Blueprint:
 
     @bp.route("/views/<name>/replay", methods=["GET"])
     def replay(name: str) -> Response:
-        values, errors = _single(request.args)
-        errors += [FieldError(n, "unknown-parameter", "not a parameter of a replay")
-                   for n in values if n != "until"]
+        values, errors = single_values(_args(), ("until",))
         until = None
         if "until" in values:
             until, problem = audit_replay.parse_until(values["until"])
@@ -109,16 +106,8 @@ def _audit() -> Audit:
     return Audit(services().store, services().settings)
 
 
-def _single(args: Any) -> tuple[dict[str, str], list[FieldError]]:
-    values: dict[str, str] = {}
-    errors: list[FieldError] = []
-    for name in args:
-        given = args.getlist(name)
-        if len(given) != 1:
-            errors.append(FieldError(name, "repeated-parameter", "give this parameter once"))
-        else:
-            values[name] = given[0]
-    return values, errors
+def _args() -> dict[str, list[str]]:
+    return request.args.to_dict(flat=False)
 
 
 def _checkpoint_parameter() -> str | None:
@@ -132,9 +121,7 @@ def _checkpoint_parameter() -> str | None:
         if isinstance(value, dict):
             return orjson.dumps(value).decode()
         return value
-    values, errors = _single(request.args)
-    errors += [FieldError(n, "unknown-parameter", "not a parameter of verify")
-               for n in values if n != "checkpoint"]
+    values, errors = single_values(_args(), ("checkpoint",))
     if errors:
         raise HTTPError(400, "invalid verification request", errors)
     return values.get("checkpoint")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -23,11 +23,9 @@ import orjson
 from lrs.audit.chain import CHAIN_TABLE, canonical_id
 from lrs.store import event_log
 from lrs.store.event_log import EventRow
+from xapi import parameters
 from xapi.errors import FieldError
 from xapi.identifiers import VOIDED, agent_key, statement_index_keys
-from xapi.prepare import parse_timestamp
-from xapi.schemas.primitives import is_iri
-from xapi.validation import validate_agent
 
 if TYPE_CHECKING:
     from lrs.store.application import LearningRecordStore
@@ -247,15 +245,8 @@ def parse_filter(values: Mapping[str, str]) -> tuple[FeedFilter | None, list[Fie
     parameter as its path); unknown parameters are errors."""
     errors = [FieldError(name, "unknown-parameter", "not a parameter of the feed")
               for name in values if name not in FEED_PARAMETERS]
-    fields: dict[str, Any] = {}
-    for name, raw in values.items():
-        parser = _PARSERS.get(name)
-        if parser is None:
-            continue
-        try:
-            fields[name] = parser(name, raw)
-        except _Rejected as exc:
-            errors.extend(exc.errors)
+    fields, problems = parameters.parse_each(values, _PARSERS)
+    errors += problems
     if errors:
         return None, errors
     if "type" in fields:
@@ -263,78 +254,24 @@ def parse_filter(values: Mapping[str, str]) -> tuple[FeedFilter | None, list[Fie
     return FeedFilter(**fields), []
 
 
-class _Rejected(Exception):
-    def __init__(self, *errors: FieldError):
-        super().__init__(errors)
-        self.errors = list(errors)
-
-
-def _position(name: str, raw: str) -> int:
-    if not raw.isascii() or not raw.isdigit():
-        raise _Rejected(FieldError(name, "non-negative-integer", f"must be a non-negative integer, not {raw!r}"))
-    return int(raw)
-
-
-def _positive(name: str, raw: str) -> int:
-    value = _position(name, raw)
-    if value == 0:
-        raise _Rejected(FieldError(name, "positive-integer", "must be at least 1"))
-    return value
-
-
-def _time(name: str, raw: str) -> datetime:
-    try:
-        return parse_timestamp(raw)
-    except ValueError:
-        raise _Rejected(FieldError(name, "timestamp", f"{raw!r} is not an ISO 8601 timestamp")) from None
-
-
 def _types(name: str, raw: str) -> frozenset[str]:
     given = [t.strip() for t in raw.split(",") if t.strip()]
     unknown = [t for t in given if t not in EVENT_TYPES]
     if unknown or not given:
-        raise _Rejected(FieldError(name, "event-type", "must be a comma-separated list of: "
-                                   + ", ".join(EVENT_TYPES)))
+        raise parameters.reject(name, "event-type", "must be a comma-separated list of: "
+                                + ", ".join(EVENT_TYPES))
     return frozenset(given)
 
 
-def _agent(name: str, raw: str) -> str:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise _Rejected(FieldError(name, "agent-json", "is not valid JSON")) from None
-    if not isinstance(data, dict):
-        raise _Rejected(FieldError(name, "agent-object", "must be a JSON object: an Agent or identified Group"))
-    problems = validate_agent(data, path=name)
-    if problems:
-        raise _Rejected(*problems)
-    key = agent_key(data)
-    if key is None:
-        raise _Rejected(FieldError(name, "agent-identified", "must be an Agent or identified Group"))
-    return key
-
-
-def _activity(name: str, raw: str) -> str:
-    if not is_iri(raw):
-        raise _Rejected(FieldError(name, "iri", f"{raw!r} is not an IRI with a scheme"))
-    return raw
-
-
-def _boolean(name: str, raw: str) -> bool:
-    if raw not in ("true", "false"):
-        raise _Rejected(FieldError(name, "boolean", f"must be true or false, not {raw!r}"))
-    return raw == "true"
-
-
-_PARSERS: dict[str, Callable[[str, str], Any]] = {
-    "after": _position,
-    "since": _time,
-    "until": _time,
+_PARSERS: dict[str, parameters.Rule] = {
+    "after": parameters.non_negative_integer,
+    "since": parameters.timestamp,
+    "until": parameters.timestamp,
     "type": _types,
-    "agent": _agent,
-    "related_agents": _boolean,
-    "activity": _activity,
-    "related_activities": _boolean,
-    "limit": _positive,
-    "state": _boolean,
+    "agent": parameters.agent_or_group_key,
+    "related_agents": parameters.boolean,
+    "activity": parameters.iri,
+    "related_activities": parameters.boolean,
+    "limit": parameters.positive_integer,
+    "state": parameters.boolean,
 }

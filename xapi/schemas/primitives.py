@@ -19,7 +19,7 @@ from xapi.schemas.base import NOT_OBJECT, NULL, Violation, XField
 
 # Data 2.2 / 4.3: an absolute IRI, i.e. with a scheme (RFC 3987 section 2.2),
 # best effort: no whitespace, controls or characters IRIs exclude.
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]+")
+IRI_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]+")
 
 # Data 2.4.1 / 4.4: the standard string form 8-4-4-4-12 (no braces, no urn:uuid:).
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -76,7 +76,7 @@ _MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(?:\s*;.*)?", re.DOTALL)
 
 
 def is_iri(value: str) -> bool:
-    return _IRI.fullmatch(value) is not None
+    return IRI_PATTERN.fullmatch(value) is not None
 
 
 def is_uuid(value: str) -> bool:
@@ -178,7 +178,7 @@ class IRI(Pattern):
     message = "must be an absolute IRI with a scheme"
 
     def matches(self, value: str) -> bool:
-        return _IRI.fullmatch(value) is not None
+        return IRI_PATTERN.fullmatch(value) is not None
 
 
 class IRL(IRI):
@@ -349,7 +349,7 @@ class Extensions(XField):
         errors = {
             key: [Violation("iri", f"extension key {key!r} must be an absolute IRI")]
             for key in value
-            if _IRI.fullmatch(key) is None
+            if IRI_PATTERN.fullmatch(key) is None
         }
         if errors:
             raise ValidationError(errors)

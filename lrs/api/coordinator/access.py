@@ -19,8 +19,8 @@ from lrs.api.errors import HTTPError
 from lrs.grants import ProgramGrant
 from lrs.store.database import Database
 from projections import mentoring
+from xapi import parameters
 from xapi.identifiers import agent_key
-from xapi.parameters import parse_agent_parameter
 
 NO_PROGRAM = "no profile statement names this program"
 NO_PERSON = "this agent is in no program of this request"
@@ -43,8 +43,10 @@ def check_request(database: Database, grant: ProgramGrant, args: Mapping[str, Se
     agents = args.get("agent") or []
     if len(agents) != 1:
         return
-    parsed, errors = parse_agent_parameter(agents[0])
-    key = agent_key(parsed) if parsed is not None and not errors else None
+    try:
+        key = agent_key(parameters.agent("agent", agents[0]))
+    except parameters.Rejected:
+        return  # refused by the parameter rules, with every error
     if key is None:
         return
     check_person(database, grant, key, program)

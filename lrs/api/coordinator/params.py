@@ -9,18 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from xapi import parameters
 from xapi.errors import FieldError
 from xapi.identifiers import agent_key
-from xapi.parameters import parse_agent_parameter, rejected, single_values
-from xapi.prepare import epoch_us, parse_timestamp
+from xapi.prepare import epoch_us
+from xapi.schemas import primitives
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+")
-"""A program IRI (also the OpenAPI document's pattern)."""
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IRI = primitives.IRI_PATTERN
+"""A program IRI: the statements' own rule (also the OpenAPI document's pattern)."""
 _POSITION = re.compile(r"\d{1,18}")
 MAX_POSITION = 10**18 - 1
 
@@ -53,50 +53,57 @@ def parse(
     required: Iterable[str] = (),
 ) -> Query:
     """The query of one request; `InvalidParameter` with every error otherwise."""
-    values, errors = single_values(args, allowed, required)
-    program = values.get("program")
-    if program is not None and not IRI.fullmatch(program):
-        errors.append(FieldError("program", "iri", "must be an IRI: the program Activity's id"))
-    agent = None
-    if "agent" in values:
-        parsed, agent_errors = parse_agent_parameter(values["agent"])
-        errors += agent_errors
-        agent = agent_key(parsed) if parsed is not None else None
-    since, until, at = (_instant(values, name, errors) for name in ("since", "until", "at"))
+    values, errors = parameters.single_values(args, allowed, required)
+    as_of = None  # a log position; a time is parsed below and mapped by the caller
+    if _POSITION.fullmatch(values.get("as_of", "")):
+        as_of = int(values.pop("as_of"))
+    parsed, problems = parameters.parse_each(values, _RULES)
+    errors += problems
+    since, until = parsed.get("since"), parsed.get("until")
     if since is not None and until is not None and since >= until:
         errors.append(FieldError("until", "range", "must be later than since"))
-    as_of = as_of_time = None
-    if "as_of" in values:
-        raw = values["as_of"]
-        if _POSITION.fullmatch(raw):
-            as_of = int(raw)
-        else:
-            as_of_time = _instant(values, "as_of", errors, "a log position (an integer) or")
-    limit = DEFAULT_LIMIT
-    if "limit" in values:
-        raw = values["limit"]
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-            errors.append(FieldError("limit", "limit", f"must be an integer from 1 to {MAX_LIMIT}"))
-        else:
-            limit = int(raw)
-    after = values.get("after")
-    if after is not None and not after:
-        errors.append(FieldError("after", "cursor", "must be the cursor of a more link"))
     if errors:
-        raise rejected("parameters", errors)
-    return Query(program, agent, since, until, at, as_of, as_of_time, limit, after)
+        raise parameters.rejected("parameters", errors)
+    agent = parsed.get("agent")
+    return Query(
+        program=parsed.get("program"),
+        agent=agent_key(agent) if agent is not None else None,
+        since_us=_us(since),
+        until_us=_us(until),
+        at_us=_us(parsed.get("at")),
+        as_of=as_of,
+        as_of_time_us=_us(parsed.get("as_of")),
+        limit=parsed.get("limit", DEFAULT_LIMIT),
+        after=parsed.get("after"),
+    )
 
 
-def _instant(values: Mapping[str, str], name: str, errors: list[FieldError], also: str = "") -> int | None:
-    """An RFC 3339 time, or a date ``YYYY-MM-DD`` (its midnight, UTC)."""
-    raw = values.get(name)
-    if raw is None:
-        return None
+def _as_of_time(name: str, raw: str) -> datetime:
     try:
-        if _DATE.fullmatch(raw):
-            return epoch_us(datetime.fromisoformat(raw).replace(tzinfo=UTC))
-        return epoch_us(parse_timestamp(raw))
-    except ValueError:
-        prefix = f"{also} " if also else ""
-        errors.append(FieldError(name, "timestamp", f"must be {prefix}an RFC 3339 time or a date YYYY-MM-DD"))
-        return None
+        return parameters.timestamp_or_date(name, raw)
+    except parameters.Rejected:
+        raise parameters.reject(
+            name, "timestamp", "must be a log position (an integer) or an RFC 3339 time or a date YYYY-MM-DD"
+        ) from None
+
+
+def _cursor(name: str, raw: str) -> str:
+    if not raw:
+        raise parameters.reject(name, "cursor", "must be the cursor of a more link")
+    return raw
+
+
+def _us(moment: datetime | None) -> int | None:
+    return None if moment is None else epoch_us(moment)
+
+
+_RULES: dict[str, parameters.Rule] = {
+    "program": parameters.iri,  # the program Activity's id, by the statements' own IRI rule
+    "agent": parameters.agent,
+    "since": parameters.timestamp_or_date,
+    "until": parameters.timestamp_or_date,
+    "at": parameters.timestamp_or_date,
+    "as_of": _as_of_time,
+    "limit": parameters.integer_from(1, MAX_LIMIT),
+    "after": _cursor,
+}
