@@ -27,7 +27,8 @@ def accounts() -> None:
 @accounts.command()
 @click.argument("name")
 @click.option("--display-name", required=True, help="what the dashboard shows (the person's name)")
-@click.option("--role", type=click.Choice(ACCOUNT_ROLES), default="coordinator", show_default=True)
+@click.option("--role", type=click.Choice(ACCOUNT_ROLES), default="coordinator", show_default=True,
+              help="what the account may do (only coordinator and admin open the dashboard)")
 @click.option("--programs", default="all", show_default=True,
               help="program IRIs it may see in the coordinator views, comma-separated, or all")
 @ALLOW_UNKNOWN
