@@ -148,6 +148,12 @@ class Settings:
     postgres_connect_timeout: int = setting(
         5, "seconds a request waits for a database connection before it fails with 503",
         section=_STORE, minimum=1)
+    postgres_statement_timeout: float = setting(
+        10.0, "seconds one SQL statement may run before PostgreSQL cancels it and the request "
+        "fails with 503 (0: no limit; migrations have none)", section=_STORE, minimum=0)
+    postgres_lock_timeout: int = setting(
+        5, "seconds a statement waits for a lock (an append for the event table's) before it "
+        "gives up and the request fails with 503", section=_STORE, minimum=1)
     # --- limits ---
     max_request_bytes: int = setting(20 * _MIB, "largest request body (413, rule `request-size`)",
                                      section=_LIMITS)
@@ -339,7 +345,8 @@ class Settings:
                 "APPLICATION_RECORDER_TOPIC": "lrs.store.recorders:IndexingSQLiteRecorder",
             }
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            # eventsourcing's factory with the timeouts below set on every connection
+            "PERSISTENCE_MODULE": "lrs.store.bounds:BoundedPostgresFactory",
             "POSTGRES_DBNAME": unquote(url.path.lstrip("/")) or "postgres",
             "POSTGRES_HOST": url.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(url.port or 5432),
@@ -348,7 +355,8 @@ class Settings:
             "POSTGRES_POOL_SIZE": str(self.postgres_pool_size),
             "POSTGRES_MAX_OVERFLOW": str(2 * self.postgres_pool_size),
             "POSTGRES_CONNECT_TIMEOUT": str(self.postgres_connect_timeout),
-            "POSTGRES_LOCK_TIMEOUT": "30",
+            "POSTGRES_LOCK_TIMEOUT": str(self.postgres_lock_timeout),
+            "LRS_POSTGRES_STATEMENT_TIMEOUT": str(self.postgres_statement_timeout),
             "APPLICATION_RECORDER_TOPIC": "lrs.store.recorders:IndexingPostgresRecorder",
         }
 

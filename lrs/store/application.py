@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Transcoder
 
 from lrs.documents import Document
 from lrs.domain import Statement
@@ -189,6 +189,11 @@ class LearningRecordStore(Application[UUID]):
                     request.finish(exc)
             return
         except Exception as exc:
+            if isinstance(exc, (OperationalError, InterfaceError)):
+                # The store is unreachable (or stuck): the requests that queued meanwhile
+                # fail with this one rather than wait as long again (lrs.store.bounds).
+                with self._queue_lock:
+                    group, self._queue = group + self._queue, []
             for request in group:
                 request.finish(exc)
             return

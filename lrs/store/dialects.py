@@ -141,7 +141,10 @@ class _PostgreSQL(Dialect):
         return f"lpad(({expression})::text, {width}, '0')"
 
     def lock_migrations(self, cur: _Executes) -> None:
-        # Several gunicorn workers start at once; each would migrate.
+        # Several gunicorn workers start at once; each would migrate. A migration may
+        # take longer than a request's bounds (lrs.store.bounds): none in its transaction.
+        cur.execute("SET LOCAL statement_timeout = 0")
+        cur.execute("SET LOCAL lock_timeout = 0")
         cur.execute("SELECT pg_advisory_xact_lock(7315001)")
 
     def lock_appends(self, cur: _Executes, events_table: str) -> None:

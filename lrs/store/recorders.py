@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from eventsourcing.utils import retry
 
 from lrs.audit import chain as audit_chain
+from lrs.store.bounds import once_more, unretried
 from lrs.store.database import Cursor
 from lrs.store.dialects import POSTGRES, SQLITE
 
@@ -59,7 +59,13 @@ class IndexingSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 class IndexingPostgresRecorder(PostgresApplicationRecorder):
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    # Each call is tried at most twice (`lrs.store.bounds`), not ten times: an
+    # outage is answered 503 within the connect timeout, and the client retries.
+    select_events = once_more(unretried(PostgresAggregateRecorder.select_events))
+    select_notifications = once_more(unretried(PostgresApplicationRecorder.select_notifications))
+    max_notification_id = once_more(unretried(PostgresApplicationRecorder.max_notification_id))
+
+    @once_more
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
