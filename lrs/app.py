@@ -55,6 +55,8 @@ def _mount_coordinator_api(app: Flask, settings: Settings) -> None:
         app.extensions["lrs"].view_settings,
         authorize,
         grant=lambda: authenticate().programs,  # issue 20: the caller's programs
+        record_read=lambda person, program, endpoint: app.extensions["lrs"].access_log.record(
+            f"credential:{authenticate().credential.key}", person, program, endpoint),
     )
     app.register_blueprint(bp)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lrs.access_log import AccessLog
 from lrs.accounts import AccountStore
 from lrs.credentials import CredentialStore
 from lrs.runner import ProjectionRunner
@@ -32,6 +33,8 @@ class Services:
     sessions: SessionStore
     """The dashboard's sessions, kept by the server."""
     throttle: LoginThrottle
+    access_log: AccessLog
+    """Who read whom: coordinator requests and dashboard pages about a person."""
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -62,7 +65,8 @@ class Services:
                    sessions=SessionStore(store.db, idle_seconds=settings.dashboard_idle_minutes * 60,
                                          lifetime_seconds=settings.dashboard_session_hours * 3600),
                    throttle=LoginThrottle(store.db, max_failures=settings.login_max_failures,
-                                          window_seconds=settings.login_window_seconds))
+                                          window_seconds=settings.login_window_seconds),
+                   access_log=AccessLog(store.db))
 
     def close(self) -> None:
         self.store.close()

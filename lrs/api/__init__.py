@@ -18,5 +18,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(tokens.blueprint())
     app.register_blueprint(credentials.blueprint())
     app.register_blueprint(admin_accounts.blueprint())
+    app.register_blueprint(admin_accounts.access_log_blueprint())
     app.register_blueprint(projections.blueprint())
     app.register_blueprint(audit.blueprint())

@@ -6,20 +6,25 @@ reads one; ``POST /<name>/disable`` refuses it from now on and ends its
 sessions; ``POST /<name>/reset`` gives a new one-time password (to be changed
 at the next sign-in) and ends its sessions; ``POST /<name>/programs`` changes
 what it sees. Passwords and their hashes are never listed.
+
+``GET /admin/access-log`` (`access_log_blueprint`) lists who read whom.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response, request, url_for
 
+from lrs.access_log import MAX_LIMIT
 from lrs.accounts import ACCOUNT_ROLES, AccountError
 from lrs.api.authentication import authenticate, require
 from lrs.api.credentials import ADMIN_SCOPES, NO_STORE, granted_programs
 from lrs.api.errors import HTTPError, handle_errors
 from lrs.api.http import json_object, json_response, services
+from xapi import parameters
 from xapi.errors import FieldError
+from xapi.identifiers import agent_key
 
 _FIELDS = ("name", "display_name", "role", "programs", "allow_unknown")
 
@@ -99,3 +104,45 @@ def blueprint() -> Blueprint:
 
 def _not_found() -> HTTPError:
     return HTTPError(404, "no account with this name")
+
+
+def access_log_blueprint() -> Blueprint:
+    """``GET /admin/access-log?person=AGENT&reader=READER&account=NAME&limit=N`` (admin):
+    who read whom, newest first, for a person (an Agent as JSON, or its agent key) and/or
+    a reader (``account:NAME``, ``credential:KEY``, ``oidc:ISSUER|SUB``; ``account=NAME``
+    is short for ``reader=account:NAME``)."""
+    bp = Blueprint("admin_access_log", __name__, url_prefix="/admin/access-log")
+    handle_errors(bp)
+
+    @bp.before_request
+    def admin_only() -> None:
+        require(authenticate(), ADMIN_SCOPES)
+
+    @bp.get("")
+    def access_log() -> Response:
+        args = request.args
+        errors = [FieldError(n, "unknown-parameter", "not a parameter of the access log")
+                  for n in args if n not in ("person", "reader", "account", "limit")]
+        person = args.get("person")
+        if person is not None and person.lstrip().startswith("{"):
+            try:
+                person = agent_key(parameters.agent("person", person))
+            except parameters.Rejected as exc:
+                errors += exc.errors
+                person = None
+        reader = args.get("reader")
+        if args.get("account") is not None:
+            if reader is not None:
+                errors.append(FieldError("account", "reader-or-account", "give reader or account, not both"))
+            reader = f"account:{args['account']}"
+        if person is None and reader is None and not errors:
+            errors.append(FieldError("person", "required", "give a person, a reader or an account"))
+        limit = args.get("limit", "100")
+        if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+            errors.append(FieldError("limit", "limit", f"an integer from 1 to {MAX_LIMIT}"))
+        if errors:
+            raise HTTPError(400, "invalid parameters", errors)
+        found = services().access_log.find(person=person, reader=reader, limit=int(limit))
+        return json_response({"reads": [r.as_dict() for r in found]})
+
+    return bp

@@ -80,6 +80,10 @@ class DashboardPeople:
         return None
 
 
+    def record_read(self, viewer: Viewer, person: str, program: str, page: str) -> None:
+        self.services.access_log.record(f"{viewer.kind}:{viewer.subject}", person, program, page)
+
+
 def _credential_viewer(credential: Credential) -> Viewer:
     return Viewer(credential.key, credential.label or credential.key, credential.scopes,
                   for_scopes(credential.programs, credential.scopes), "credential")

@@ -33,8 +33,10 @@ class NotFound(HTTPError):
         super().__init__(404, message)
 
 
-def check_request(database: Database, grant: ProgramGrant, args: Mapping[str, Sequence[str]]) -> None:
-    """`NotFound` unless the request's ``program`` and ``agent`` are within ``grant``.
+def check_request(database: Database, grant: ProgramGrant,
+                  args: Mapping[str, Sequence[str]]) -> tuple[str, str | None] | None:
+    """`NotFound` unless the request's ``program`` and ``agent`` are within ``grant``;
+    the (agent key, program) of a request about a person, for the access log.
     Malformed parameters pass: the endpoint's own parsing answers them with 400."""
     programs = args.get("program") or []
     program = programs[0] if len(programs) == 1 else None
@@ -42,14 +44,15 @@ def check_request(database: Database, grant: ProgramGrant, args: Mapping[str, Se
         raise NotFound(NO_PROGRAM)
     agents = args.get("agent") or []
     if len(agents) != 1:
-        return
+        return None
     try:
         key = agent_key(parameters.agent("agent", agents[0]))
     except parameters.Rejected:
-        return  # refused by the parameter rules, with every error
+        return None  # refused by the parameter rules, with every error
     if key is None:
-        return
+        return None
     check_person(database, grant, key, program)
+    return key, program
 
 
 def check_person(database: Database, grant: ProgramGrant, key: str, program: str | None) -> None:
@@ -71,3 +74,6 @@ def visible_programs(grant: ProgramGrant, found: Sequence[tuple[str, str | None]
 
 GrantOf = Callable[[], ProgramGrant]
 """The current caller's grant (given to the blueprint by the composition root)."""
+
+RecordRead = Callable[[str, str | None, str], None]
+"""(agent key, program, endpoint) of a request about a person → the access log (issue 20)."""

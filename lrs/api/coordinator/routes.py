@@ -35,7 +35,7 @@ from flask import Blueprint, Response, request
 from marshmallow import Schema
 
 from lrs.api.coordinator import access, schemas, tables
-from lrs.api.coordinator.access import GrantOf, NotFound
+from lrs.api.coordinator.access import GrantOf, NotFound, RecordRead
 from lrs.api.coordinator.params import PAGING, WINDOW, Query, parse
 from lrs.api.dashboard.csvexport import csv_text
 from lrs.api.errors import handle_errors
@@ -69,12 +69,13 @@ def blueprint(
     authorize: Callable[[str], None],
     *,
     grant: GrantOf = lambda: ALL,
+    record_read: RecordRead = lambda person, program, endpoint: None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Blueprint:
     """The ``/coordinator`` blueprint. ``authorize(scope)`` raises unless the caller
     holds ``scope`` (or admin); ``grant()`` is the programs the caller may see (issue 20:
     `access.check_request` applies it to every request); ``clock`` gives the default
-    reference instant."""
+    reference instant; ``record_read`` is told of every request about a person."""
     bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
     document = orjson.dumps(schemas.openapi_document())
 
@@ -84,7 +85,9 @@ def blueprint(
     def coordinators_only() -> None:
         if request.endpoint != "coordinator.openapi":
             authorize(COORDINATOR_READ)
-            access.check_request(database, grant(), request.args.to_dict(flat=False))
+            about = access.check_request(database, grant(), request.args.to_dict(flat=False))
+            if about is not None:  # who read whom (issue 20)
+                record_read(about[0], about[1], request.endpoint or request.path)
 
     @bp.get("/openapi.json")
     def openapi() -> Response:

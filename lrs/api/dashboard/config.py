@@ -64,6 +64,9 @@ class People(Protocol):
     def change_password(self, viewer: Viewer, current: str, new: str) -> str | None:
         """Replace an account's password; the reason when refused, None when done."""
 
+    def record_read(self, viewer: Viewer, person: str, program: str, page: str) -> None:
+        """Who read whom (issue 20): a page about a person (their agent key) was shown."""
+
 
 @dataclass(frozen=True)
 class DashboardConfig:

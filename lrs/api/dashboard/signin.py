@@ -19,10 +19,13 @@ from flask import Blueprint, Response, g, redirect, render_template, request, ur
 
 from lrs.api.dashboard import sessions
 from lrs.api.dashboard.config import ALLOWED_SCOPES, DashboardConfig, Throttled, Viewer
+from projections import mentoring
 
 PUBLIC_ENDPOINTS = frozenset({"dashboard.signin", "dashboard.static"})
 PROGRAM_PAGES = frozenset({"dashboard.program", "dashboard.program_csv"})
 """Pages that name their program ``id``; the others (a person's) name it ``program``."""
+PERSON_PAGES = frozenset({"dashboard.mentee", "dashboard.mentee_csv", "dashboard.mentor", "dashboard.mentor_csv"})
+"""Pages about one person (``agent``, their agent key): each showing is in the access log."""
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -72,6 +75,14 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
         if program and not viewer.programs.allows(program.strip()):
             return message("No such program", f"Nothing in the views matches this program: {program}",
                            404, ("All programs", url_for("dashboard.programs")))
+        person = request.args.get("agent", "").strip()
+        if person and program and request.endpoint in PERSON_PAGES:
+            with config.database.read() as cur:
+                member = mentoring.is_member(cur, program.strip(), person)
+            if not member:
+                return message("No such person", f"Nothing in the views matches this person: {person}",
+                               404, ("All programs", url_for("dashboard.programs")))
+            people.record_read(viewer, person, program.strip(), request.endpoint or request.path)  # who read whom
         return None
 
     @bp.route("/signin", methods=["GET", "POST"])
