@@ -233,6 +233,8 @@ class LRSWorker(ThreadWorker):  # type: ignore[misc]
                 self._drop(conn)
             elif conn.deadline <= now:
                 if conn.framer.received:
+                    self.log.warning("Request from ip=%s not received within %gs: 408",
+                                     (conn.client or ("",))[0], self.read_timeout)
                     _send_now(conn.sock, error_response(
                         408, "Request Timeout", "request-timeout",
                         f"the request was not received within {self.read_timeout:g} seconds "

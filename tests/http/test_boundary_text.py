@@ -55,7 +55,8 @@ def test_nul_in_a_query_parameter_is_400(client: Any) -> None:
 
 
 @pytest.mark.parametrize("escape", ["\\u0000", LONE])
-@pytest.mark.parametrize("path", [STATEMENTS, "/xapi/agents", "/xapi/agents/profile"])
+@pytest.mark.parametrize("path", [STATEMENTS, "/xapi/agents", "/xapi/agents/profile", "/coordinator/mentee",
+                                  "/coordinator/feedback/received", "/coordinator/comments"])
 def test_unstorable_text_in_the_agent_json_of_a_parameter_is_400(client: Any, path: str, escape: str) -> None:
     """Communication 2.1.3 / 2.5: the ``agent`` parameter is JSON; its strings are text the stores keep."""
     agent = '{"objectType": "Agent", "mbox": "mailto:a' + escape + '@example.org"}'
