@@ -27,12 +27,6 @@ __all__ = ["PREFIX", "DashboardConfig", "Viewer", "init_app"]
 
 
 def init_app(app: Flask, config: DashboardConfig) -> None:
-    app.session_interface = DashboardSessions(
-        config.secret,
-        secure=config.secure_cookies,
-        lifetime_seconds=config.session_hours * 3600,
-        path=PREFIX,
-    )
     app.register_blueprint(blueprint(config))
 
 
@@ -49,6 +43,13 @@ def blueprint(config: DashboardConfig) -> Blueprint:
         """A figure as a machine-readable attribute: empty when there is none."""
         return "" if value is None else str(value)
 
+    # The session first: the sign-in check reads it.
+    DashboardSessions(
+        config.secret,
+        secure=config.secure_cookies,
+        lifetime_seconds=config.session_hours * 3600,
+        path=PREFIX,
+    ).scope_to(bp)
     signin.register(bp, config)
     pages.register(bp, config)
 

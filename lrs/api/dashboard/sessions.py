@@ -3,7 +3,9 @@
 The session is Flask's signed cookie, but with the dashboard's own secret and
 salt and its own cookie attributes (name, path ``/dashboard``, ``HttpOnly``,
 ``SameSite=Lax``, ``Secure`` over https), set here rather than in the app-wide
-configuration, which the other APIs (Basic and Bearer only) do not use.
+configuration, which the other APIs (Basic and Bearer only) do not use. It is
+opened and saved by the dashboard blueprint's own hooks (`scope_to`), never as
+the app's ``session_interface``: the other APIs have no session at all.
 
 Every state-changing form (sign-in, sign-out) carries a CSRF token kept in the
 session and compared in constant time; the sign-in form gets one before
@@ -17,8 +19,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask, session
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask import Blueprint, Flask, Response, current_app, g, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 COOKIE_NAME = "lrs_dashboard"
@@ -79,9 +81,35 @@ class DashboardSessions(SecureCookieSessionInterface):
             return self.session_class()
         return self.session_class(data)
 
+    def scope_to(self, bp: Blueprint) -> None:
+        """Open the session for the blueprint's requests only, and save it on their
+        responses: the app's own ``session_interface`` is left as it is, and no other
+        API reads or sets this cookie. To be called before the blueprint's other
+        ``before_request`` hooks, which read the session."""
+
+        @bp.before_request
+        def open_dashboard_session() -> None:
+            g.dashboard_session = self.open_session(current_app, request)
+
+        @bp.after_request
+        def save_dashboard_session(response: Response) -> Response:
+            session = g.get("dashboard_session")
+            if session is not None:
+                self.save_session(current_app, session, response)
+            return response
+
+
+def _session() -> SessionMixin:
+    """This request's dashboard session (opened by `DashboardSessions.scope_to`)."""
+    session: SessionMixin | None = g.get("dashboard_session")
+    if session is None:  # a page drawn outside the blueprint's hooks: an empty session, never saved
+        session = g.dashboard_session = SecureCookieSession()
+    return session
+
 
 def csrf_token() -> str:
     """This session's CSRF token, created on first use."""
+    session = _session()
     token = session.get("csrf")
     if not isinstance(token, str):
         token = secrets.token_urlsafe(32)
@@ -90,7 +118,7 @@ def csrf_token() -> str:
 
 
 def csrf_valid(submitted: str | None) -> bool:
-    expected = session.get("csrf")
+    expected = _session().get("csrf")
     if not isinstance(expected, str) or not submitted:
         return False
     return hmac.compare_digest(expected.encode(), submitted.encode())
@@ -99,6 +127,7 @@ def csrf_valid(submitted: str | None) -> bool:
 def sign_in(token: str) -> None:
     """A fresh cookie for this server-side session (`lrs.sessions`): the old cookie
     (and its CSRF token) is dropped, so a session id is never fixed from outside."""
+    session = _session()
     session.clear()
     session.permanent = True
     session["sid"] = token
@@ -106,10 +135,10 @@ def sign_in(token: str) -> None:
 
 
 def sign_out() -> None:
-    session.clear()
+    _session().clear()
 
 
 def session_token() -> str | None:
     """The server-side session this cookie names (checked by the caller), if any."""
-    token = session.get("sid")
+    token = _session().get("sid")
     return token if isinstance(token, str) and token else None
