@@ -13,14 +13,15 @@ the LRS's view of Activities alone).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from lrs.store.database import Cursor
-from xapi.canonical import activities_in, definition_digest
+from xapi.canonical import activities_in, definition_digest, merge_definitions
+from xapi.formats import best_language
 
 _UPSERT = (
     "INSERT INTO xapi_activity_definition (activity_id, digest, first_position, position, definition) "
@@ -86,6 +87,21 @@ def definitions_of(cur: Cursor, activity_ids: Sequence[str]) -> dict[str, Defini
         )
         for activity_id, entries in grouped.items()
     }
+
+
+def names_of(cur: Cursor, activity_ids: Iterable[str], languages: Sequence[str] = ()) -> dict[str, str]:
+    """The name of each Activity in its canonical definition, in the language that best
+    fits ``languages`` (an Accept-Language list, most wanted first), falling back to any
+    (`xapi.formats.best_language`); ids without a name are absent. For display: what a
+    person reads instead of an IRI."""
+    found: dict[str, str] = {}
+    ids = list(dict.fromkeys(i for i in activity_ids if i))
+    for start in range(0, len(ids), 500):
+        for activity_id, definitions in definitions_of(cur, ids[start : start + 500]).items():
+            name = merge_definitions(definitions.by_latest).get("name")
+            if isinstance(name, Mapping) and name:
+                found[activity_id] = str(name[best_language(name.keys(), languages)])
+    return found
 
 
 def clear(cur: Cursor) -> None:

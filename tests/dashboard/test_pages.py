@@ -180,6 +180,40 @@ def test_mentee_page_lists_goals_with_their_state(coordinator: Browser, program:
     assert "Grace Mentor" in html  # the mentor, linked
 
 
+def test_goals_and_activities_are_shown_by_name_with_their_iri_as_detail(
+    coordinator: Browser, program: Program
+) -> None:
+    """Issue 21 point 1: a goal, and what a comment or feedback is about, read by the name
+    the LRS holds for the Activity; the IRI stays on hover and in a detail line."""
+    mentee = coordinator.get(
+        f"/dashboard/mentee?program={program.id}&agent={s.key(program.at_risk)}").get_data(as_text=True)
+    iri = "https://academy.example.com/goals/late"
+    assert (f'<td data-label="Goal"><span class="activity" title="{iri}">A goal</span>'
+            f'<small class="iri">{iri}</small>') in mentee
+    on_track = coordinator.get(
+        f"/dashboard/mentee?program={program.id}&agent={s.key(program.on_track)}").get_data(as_text=True)
+    comments = on_track[on_track.index('id="comments"'):]
+    assert '<span class="activity" title="https://academy.example.com/videos/1">A video</span>' in comments
+    feedback = on_track[on_track.index('id="feedback"'):]
+    assert f'<span class="activity" title="{program.id}">Leadership circle</span>' in feedback
+
+
+def test_activity_names_follow_the_browsers_language(
+    coordinator: Browser, program: Program, post: Callable[[list[dict[str, Any]]], None]
+) -> None:
+    """Issue 21 point 1: the name in the language the browser asks for (Accept-Language),
+    else any language the definition has."""
+    goal = s.goal_set(program.at_risk, "https://academy.example.com/goals/ship", "2030-01-01", s.ago(1),
+                      program.activity)
+    goal["object"]["definition"]["name"] = {"en-US": "Ship a feature", "fr-FR": "Livrer une fonction"}
+    post([goal])
+    url = f"/dashboard/mentee?program={program.id}&agent={s.key(program.at_risk)}"
+    french = coordinator.get(url, headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    assert ">Livrer une fonction</span>" in french
+    german = coordinator.get(url, headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert ">Ship a feature</span>" in german  # none fits: the map's first language
+
+
 def test_mentee_page_shows_feedback_received(coordinator: Browser, program: Program) -> None:
     html = coordinator.get(
         f"/dashboard/mentee?program={program.id}&agent={s.key(program.on_track)}").get_data(as_text=True)

@@ -15,14 +15,14 @@ Instants become text here (``YYYY-MM-DD``, UTC); templates only display.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from lrs.api.dashboard.dates import DateRange
 from lrs.grants import ALL, ProgramGrant
 from lrs.store.database import Cursor, Database
-from projections import mentoring, mentoring_texts
+from projections import activities, mentoring, mentoring_texts
 from projections.mentee_progress import MenteeProgress, mentee_progress
 from projections.mentor_contribution import mentor_contribution
 from projections.mentoring import DAY_US, ProgramFacts, Window, read_program
@@ -75,6 +75,18 @@ class Reader:
 
     # --- programs ---------------------------------------------------------------
 
+
+    def name_activities(self, found: dict[str, Any], languages: Sequence[str]) -> None:
+        """Give each goal and each comment's or feedback's Activity of a person's page its
+        name (``goal_name`` / ``about_name``), from the definitions the LRS holds."""
+        goals = found.get("goals", [])
+        said = [r for key in ("comments", "feedback", "feedback_received") for r in found.get(key, [])]
+        with self.db.read() as cur:
+            names = activities.names_of(cur, [g["goal"] for g in goals] + [r["about"] for r in said], languages)
+        for g in goals:
+            g["goal_name"] = names.get(g["goal"])
+        for r in said:
+            r["about_name"] = names.get(r["about"])
     def programs(self, date_range: DateRange, as_of: int | None = None, at_us: int | None = None,
             grant: ProgramGrant = ALL) -> list[dict[str, Any]]:
         """A card per program of the ``grant`` (issue 20: the others are not read at all)."""

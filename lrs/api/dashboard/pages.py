@@ -23,6 +23,7 @@ from lrs.api.dashboard.definitions import DEFINITIONS
 from lrs.api.dashboard.live import Live, summarise
 from lrs.api.dashboard.signin import message, page
 from lrs.grants import ALL, ProgramGrant
+from xapi.formats import parse_accept_language
 
 STATUSES = ("at_risk", "inactive", "on_track")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
@@ -204,6 +205,8 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
         program_id, agent = _required("program"), _required("agent")
         find = reader.mentee if kind == "mentee" else reader.mentor
         found = find(program_id, agent, date_range, as_of=live().position, at_us=date_range.at_us)
+        if found is not None:
+            reader.name_activities(found, parse_accept_language(request.headers.get("Accept-Language")))
         return date_range, [("program", program_id), ("agent", agent)], found
 
     def person_or_404(kind: str) -> dict[str, Any]:
@@ -246,8 +249,8 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
         slug = _slug(found["name"])
         if table == "goals":
             return csv_response(
-                f"{slug}-goals.csv", ["goal", "set", "target_date", "met", "state", "days_to_goal"],
-                ([g["goal"], g["set"], g["target_date"], g["met"], g["state"], g["days_to_goal"]]
+                f"{slug}-goals.csv", ["goal", "goal_name", "set", "target_date", "met", "state", "days_to_goal"],
+                ([g["goal"], g["goal_name"], g["set"], g["target_date"], g["met"], g["state"], g["days_to_goal"]]
                  for g in found["goals"]),
             )
         if table == "weekly":
@@ -256,8 +259,8 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             return _feedback_csv(slug, "from", found["feedback"])
         if table == "comments":
             return csv_response(
-                f"{slug}-comments.csv", ["when", "kind", "about", "text"],
-                ([c["when"], c["kind"], c["about"], c["text"]] for c in found["comments"]),
+                f"{slug}-comments.csv", ["when", "kind", "about", "about_name", "text"],
+                ([c["when"], c["kind"], c["about"], c["about_name"], c["text"]] for c in found["comments"]),
             )
         abort(404, description="no such table")
 
@@ -353,8 +356,9 @@ def _weekly_csv(slug: str, kind: str, weekly: list[dict[str, Any]]) -> Response:
 def _feedback_csv(slug: str, counterpart: str, feedback: list[dict[str, Any]], name: str = "feedback") -> Response:
     """Feedback received (`counterpart` "from") or given ("to"), one row a piece, with its text."""
     return csv_response(
-        f"{slug}-{name}.csv", ["when", counterpart, f"{counterpart}_name", "about", "rating", "text"],
-        ([f["when"], f["person"], f["person_name"], f["about"], f["rating"], f["text"]] for f in feedback),
+        f"{slug}-{name}.csv", ["when", counterpart, f"{counterpart}_name", "about", "about_name", "rating", "text"],
+        ([f["when"], f["person"], f["person_name"], f["about"], f["about_name"], f["rating"], f["text"]]
+         for f in feedback),
     )
 
 
