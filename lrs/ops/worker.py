@@ -97,6 +97,9 @@ class _Connection(TConn):  # type: ignore[misc]
         self.request: IO[bytes] | None = None
         self.deadline = 0.0
         self.continued = False
+        self.cut = False
+        """The request was handed on before its end (to be refused): once answered, the
+        connection closes, as where the next request would start is not known."""
 
     def init(self) -> None:
         if self.initialized:
@@ -159,6 +162,7 @@ class LRSWorker(ThreadWorker):  # type: ignore[misc]
         conn.request = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         conn.deadline = time.monotonic() + self.read_timeout
         conn.continued = False
+        conn.cut = False
         conn.sock.setblocking(False)
         pending, conn.pending = conn.pending, b""
         if pending and self._take(conn, pending):
@@ -177,6 +181,7 @@ class LRSWorker(ThreadWorker):  # type: ignore[misc]
         assert conn.framer is not None
         if not data:  # the client stopped sending: what it sent is answered (400), or nothing
             if conn.framer.received:
+                conn.cut = True
                 self._hand_off(conn)
             else:
                 self._drop(conn)
@@ -196,6 +201,7 @@ class LRSWorker(ThreadWorker):  # type: ignore[misc]
             return False
         if used == NOW:
             conn.request.write(data)
+            conn.cut = True
         else:
             conn.request.write(data[:used])
             conn.pending = data[used:]
@@ -255,7 +261,12 @@ class LRSWorker(ThreadWorker):  # type: ignore[misc]
     def handle_request(self, req: Any, conn: TConn) -> Any:
         if isinstance(conn, _Connection) and conn.continued:
             req._expected_100_continue = False  # sent already, by the event loop
-        return super().handle_request(req, conn)
+        keepalive = super().handle_request(req, conn)
+        if isinstance(conn, _Connection) and conn.cut:
+            # The bytes after the refused part are not a request of their own: behind a
+            # proxy that reuses connections, serving them would answer the wrong client.
+            return False
+        return keepalive
 
     def handle_error(self, req: Any, client: socket.socket, addr: Any, exc: BaseException) -> None:
         """gunicorn's refusals as the LRS's JSON errors (its own are HTML pages)."""

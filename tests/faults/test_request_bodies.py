@@ -133,3 +133,30 @@ def test_hostile_text_is_refused_by_the_real_server(server: LRSServer, tmp_path:
     assert answer.status_code == 401
     answer = requests.get(server.base + "/admin/credentials/a%00b", auth=(server.key, server.secret), timeout=30)
     assert answer.status_code == 400 and answer.json()["errors"][0]["rule"] == "nul-character"
+
+
+def test_after_a_refused_body_the_connection_closes_and_what_followed_is_not_served(server: LRSServer) -> None:
+    """A body over the limit is not read: the bytes the client sends after its headers are
+    not a request of their own, even when they look like one (behind a proxy that reuses
+    connections, they would be answered to someone else)."""
+    port = int(server.base.rsplit(":", 1)[1])
+    head = post_head(server, f"Content-Length: {LIMIT + 1}\r\n").replace("Connection: close\r\n", "")
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(head.encode())
+        received = b""
+        while b"\r\n\r\n" not in received or not received.endswith(b"}"):
+            chunk = sock.recv(65536)
+            assert chunk, received
+            received += chunk
+        assert received.startswith(b"HTTP/1.1 413")
+        try:  # what the client said is its body, shaped as a request
+            sock.sendall(b"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        except OSError:
+            return  # closed already
+        rest = b""
+        try:
+            while chunk := sock.recv(65536):
+                rest += chunk
+        except ConnectionResetError:
+            pass
+    assert b"HTTP/1.1" not in rest, rest

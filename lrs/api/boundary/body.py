@@ -69,7 +69,7 @@ def read_whole(stream: IO[bytes], frame: Framing, limit: int) -> tuple[IO[bytes]
     """The whole body, rewound, and its size; `BodyRefused` when it is larger than
     `limit` (one byte more is enough to know), ends before its ``Content-Length``,
     or its chunked encoding is broken (the server raises while decoding it)."""
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # in memory until it grows
     wanted = frame.length if frame.length is not None else limit + 1
     size = 0
     try:
