@@ -47,7 +47,8 @@ def config_from(args: Options, settings: Any) -> SimulationConfig:
         programs=args.programs, mentors=args.mentors, mentees=args.mentees, weeks=args.weeks,
         seed=args.seed, profile_base=settings.profile_base,
         inactive_days=settings.inactive_days, at_risk_days=settings.at_risk_days,
-        active_days=settings.active_days,
+        active_days=settings.active_days, reinforce_days=settings.reinforce_days,
+        reinforce_growth=settings.reinforce_growth, matching_manager_levels=settings.matching_manager_levels,
     )
 
 
@@ -65,6 +66,7 @@ def run(args: Options, settings: Any, out: TextIO | None = None, err: TextIO | N
         err.write(f"lrs: {exc}\n")
         return 2
     truth = sim.truth()
+    truth["additions"] = sim.additions_truth()
     if args.truth is not None:
         args.truth.write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n")
     out.write(f"{len(sim.statements)} statements for {config.programs} programs, {config.weeks} weeks "

@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
+from lrs.simulate.additions import Additions
 from lrs.simulate.content import (
     COMMENTS,
     EXPERIENCED_TITLES,
@@ -182,8 +183,9 @@ class _Builder:
             videos = self.rng.sample(library, k=min(len(library), 5))
             self.program_history(program, mentors, mentees, videos)
         self.noise()
+        additions = Additions(self).build()
         return Simulation(cfg, self.programs, self.people, self.facts, self._posting_order(),
-                          dict(self.voided_by))
+                          dict(self.voided_by), additions)
 
     def program_history(self, program: Program, mentors: list[Person], mentees: list[Person],
                         videos: list[dict[str, Any]]) -> None:
@@ -487,7 +489,8 @@ class _Builder:
         ctx = self.context(program, registration, **({"extensions": extensions} if extensions else {}))
         if parent is not None:
             ctx["statement"] = {"objectType": "StatementRef", "id": parent[0]}
-        fact = Fact("comment", program.id, author.key, ts, target=about["id"], reply=parent is not None)
+        fact = Fact("comment", program.id, author.key, ts, target=about["id"], reply=parent is not None,
+                    mentions=tuple(m.key for m in mentions))
         statement = self.emit(ts, {
             "actor": author.agent,
             "verb": self.verb(COMMENTED, "commented"),

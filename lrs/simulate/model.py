@@ -31,6 +31,9 @@ class SimulationConfig:
     inactive_days: int = 30
     at_risk_days: int = 14
     active_days: int = 14
+    reinforce_days: float = 30.0
+    reinforce_growth: float = 2.0
+    matching_manager_levels: int = 1
 
     @property
     def at(self) -> datetime:
@@ -98,6 +101,8 @@ class Fact:
     target_date: date | None = None
     rating: int | None = None
     reply: bool = False
+    mentions: tuple[str, ...] = ()
+    """The Agents a comment mentions (the programs view counts them)."""
     voided: bool = False
     statement_id: str = ""
 
@@ -112,6 +117,8 @@ class Simulation:
     """Every statement, in posting order (roughly chronological; a voiding statement after its target)."""
     voided_by: dict[str, str]
     """Voided statement id -> id of the statement that voids it."""
+    additions: list[Any] = field(default_factory=list)
+    """The program additions as meant (`lrs.simulate.additions.Addition`, issue 22)."""
 
     @property
     def voided_ids(self) -> set[str]:
@@ -124,3 +131,9 @@ class Simulation:
         )
 
         return ground_truth(self, posted)
+
+    def additions_truth(self) -> dict[str, Any]:
+        """The ground truth of the program additions (see `lrs.simulate.additions_truth`)."""
+        from lrs.simulate.additions_truth import additions_truth
+
+        return additions_truth(self)
