@@ -80,9 +80,32 @@ def _mount_dashboard(app: Flask, settings: Settings) -> None:
         status=lambda: services.projections.status().as_dict(),
         secure_cookies=settings.public_url.startswith("https://"),
         password_min_length=settings.password_min_length,
+        single_sign_on=_single_sign_on(settings),
         session_hours=settings.dashboard_session_hours,
         poll_seconds=settings.dashboard_poll_seconds,
     ))
+
+
+def _single_sign_on(settings: Settings) -> Any:
+    """OpenID Connect sign-in to the dashboard when ``LRS_OIDC_ISSUER`` is set (issue 20)."""
+    if not settings.oidc_issuer:
+        return None
+    from lrs.api.people import DashboardSingleSignOn
+    from lrs.oidc import OIDCClient, parse_roles
+    from lrs.settings import ConfigurationError
+
+    if not settings.oidc_client_id:
+        raise ConfigurationError("LRS_OIDC_CLIENT_ID is needed with LRS_OIDC_ISSUER")
+    try:
+        roles = parse_roles(settings.oidc_roles)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
+    return DashboardSingleSignOn(OIDCClient(
+        issuer=settings.oidc_issuer, client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret,
+        redirect_uri=f"{settings.public_url}/dashboard/oidc/callback", scopes=settings.oidc_scopes,
+        role_claim=settings.oidc_role_claim, name_claim=settings.oidc_name_claim, roles=roles,
+        leeway_seconds=settings.token_leeway_seconds))
 
 
 # --- running it in production (issue 12) ---

@@ -202,6 +202,24 @@ class Settings:
     password_min_length: int = setting(
         12, "shortest password an account may set (also: 5 different characters, not the account name)",
         section=_TOKENS, minimum=8)
+    # --- OpenID Connect sign-in to the dashboard (issue 20) ---
+    oidc_issuer: str = setting(
+        "", "issuer URL of the identity provider for dashboard sign-in (OpenID Connect, code flow with "
+        "PKCE); empty: no single sign-on", section=_TOKENS, shown="none", clean=_no_trailing_slash)
+    oidc_client_id: str = setting("", "the LRS's client id at the identity provider", section=_TOKENS,
+                                  shown="none")
+    oidc_client_secret: str = setting("", "the LRS's client secret at the identity provider",
+                                      section=_TOKENS, shown="none", secret=True)
+    oidc_scopes: str = setting("openid profile", "scopes asked of the identity provider (with the one "
+                               "that releases the role claim)", section=_TOKENS)
+    oidc_role_claim: str = setting("groups", "the ID token claim (a string or a list) mapped to a role by "
+                                   "`LRS_OIDC_ROLES`", section=_TOKENS)
+    oidc_name_claim: str = setting("name", "the ID token claim the dashboard shows as the person's name",
+                                   section=_TOKENS)
+    oidc_roles: str = setting(
+        "", 'JSON: claim value → role and programs, e.g. `{"leaders": {"role": "coordinator", "programs": '
+        '["https://…"]}, "lrs-admins": {"role": "admin"}}`; a person matching none is refused',
+        section=_TOKENS, shown="none")
     # --- xAPI versions (issue 11) ---
     xapi_strict_version: bool = setting(
         False, "statements read under 1.0.3 rules are converted to 1.0.3 (contextAgents and "

@@ -18,6 +18,7 @@ from lrs.accounts import AccountError
 from lrs.api.dashboard.config import Throttled, Viewer
 from lrs.credentials import Credential
 from lrs.grants import for_scopes
+from lrs.oidc import OIDCClient, OIDCError, Pending
 from lrs.services import Services
 
 log = logging.getLogger("lrs.auth")
@@ -82,6 +83,27 @@ class DashboardPeople:
 
     def record_read(self, viewer: Viewer, person: str, program: str, page: str) -> None:
         self.services.access_log.record(f"{viewer.kind}:{viewer.subject}", person, program, page)
+
+
+class DashboardSingleSignOn:
+    """OpenID Connect sign-in (`lrs.oidc`) as the dashboard needs it."""
+
+    def __init__(self, client: OIDCClient):
+        self.client = client
+
+    def start(self) -> tuple[str, dict[str, str]]:
+        url, pending = self.client.start()
+        return url, pending.as_dict()
+
+    def finish(self, args: dict[str, str], pending: dict[str, str] | None) -> Viewer | str:
+        try:
+            kept = None if pending is None else Pending(pending["state"], pending["nonce"], pending["verifier"])
+            identity = self.client.finish(args, kept)
+        except (OIDCError, KeyError) as exc:
+            log.warning("single sign-on refused: %s", exc)
+            return str(exc)
+        log.info("single sign-on of %r as %s", identity.subject, identity.role)
+        return Viewer(identity.subject, identity.name, identity.scopes, identity.programs, "oidc")
 
 
 def _credential_viewer(credential: Credential) -> Viewer:

@@ -68,6 +68,16 @@ class People(Protocol):
         """Who read whom (issue 20): a page about a person (their agent key) was shown."""
 
 
+class SingleSignOn(Protocol):
+    """Sign-in through the company's identity provider (implemented by `lrs.api.people`)."""
+
+    def start(self) -> tuple[str, dict[str, str]]:
+        """The provider's URL to send the browser to, and what the session keeps meanwhile."""
+
+    def finish(self, args: dict[str, str], pending: dict[str, str] | None) -> Viewer | str:
+        """The provider's answer → who signed in, or the reason it is refused."""
+
+
 @dataclass(frozen=True)
 class DashboardConfig:
     database: Database
@@ -83,6 +93,8 @@ class DashboardConfig:
     """Mark the session cookie ``Secure`` (the LRS is reached over https)."""
     session_hours: float = 12.0
     """How long a sign-in lasts."""
+    single_sign_on: SingleSignOn | None = None
+    """OpenID Connect sign-in, when ``LRS_OIDC_ISSUER`` is set."""
     password_min_length: int = 12
     """Shortest password an account may choose (``LRS_PASSWORD_MIN_LENGTH``), shown on its form."""
     poll_seconds: float = 5.0

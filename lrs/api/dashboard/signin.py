@@ -15,13 +15,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
 
 from lrs.api.dashboard import sessions
 from lrs.api.dashboard.config import ALLOWED_SCOPES, DashboardConfig, Throttled, Viewer
 from projections import mentoring
 
-PUBLIC_ENDPOINTS = frozenset({"dashboard.signin", "dashboard.static"})
+PUBLIC_ENDPOINTS = frozenset({"dashboard.signin", "dashboard.static", "dashboard.oidc_start",
+                              "dashboard.oidc_callback"})
 PROGRAM_PAGES = frozenset({"dashboard.program", "dashboard.program_csv"})
 """Pages that name their program ``id``; the others (a person's) name it ``program``."""
 PERSON_PAGES = frozenset({"dashboard.mentee", "dashboard.mentee_csv", "dashboard.mentor", "dashboard.mentor_csv"})
@@ -46,6 +47,10 @@ def message(heading: str, text: str, status: int, link: tuple[str, str] | None =
 
 def register(bp: Blueprint, config: DashboardConfig) -> None:
     people = config.people
+
+    def signin_page(target: str, status: int = 200, name: str = "", error: str | None = None) -> tuple[str, int]:
+        return page("signin.html", status, next=target, key=name, error=error,
+                    single_sign_on=config.single_sign_on is not None)
 
     def current_viewer(touch: bool) -> Viewer | None:
         """Who this request's session is now (None: not signed in, or the session ended)."""
@@ -119,6 +124,31 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
     def password_page(viewer: Viewer, status: int = 200, error: str | None = None) -> tuple[str, int]:
         return page("password.html", status, min_length=config.password_min_length, viewer=viewer, error=error)
 
+    @bp.route("/oidc/start")
+    def oidc_start() -> Any:
+        if config.single_sign_on is None:
+            return message("No single sign-on", "This LRS has no identity provider configured.", 404)
+        url, pending = config.single_sign_on.start()
+        session["oidc"] = {**pending, "next": _local(request.args.get("next", ""))}
+        return redirect(url)
+
+    @bp.route("/oidc/callback")
+    def oidc_callback() -> Any:
+        if config.single_sign_on is None:
+            return message("No single sign-on", "This LRS has no identity provider configured.", 404)
+        pending = session.pop("oidc", None)  # used once: a replayed answer finds nothing to complete
+        kept = pending if isinstance(pending, dict) else None
+        found = config.single_sign_on.finish(request.args.to_dict(), kept)
+        if isinstance(found, str):
+            return message("Sign-in refused", f"The identity provider's answer was not accepted: {found}.",
+                           401, ("Sign in again", url_for("dashboard.signin")))
+        if not found.scopes & ALLOWED_SCOPES:
+            return message("Not a coordinator", "Your account at the identity provider does not give access "
+                           "to the dashboard.", 403, ("Sign in again", url_for("dashboard.signin")))
+        target = _local(str((kept or {}).get("next", "")))
+        sessions.sign_in(people.open(found))
+        return redirect(target)
+
     @bp.route("/password", methods=["GET", "POST"])
     def password() -> Any:
         viewer: Viewer = g.dashboard_viewer
@@ -158,9 +188,6 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
 WRONG = "That name and password (or key and secret) do not match an active credential or account."
 """One answer for an unknown name, a wrong password, a disabled account, a revoked key."""
 
-
-def signin_page(target: str, status: int = 200, name: str = "", error: str | None = None) -> tuple[str, int]:
-    return page("signin.html", status, next=target, key=name, error=error)
 
 
 def _local(target: str) -> str:
