@@ -44,6 +44,9 @@ LRS_TABLES = (
     "program_fact",
     "program_voiding",
     "program_agent_name",
+    # forwarding (issue 23)
+    "lrs_forwarder",
+    "lrs_forwarding_record",
 )
 
 

@@ -9,6 +9,7 @@ from lrs.api import (
     admin_accounts,  # issue 20: /admin/accounts
     audit,  # issue 6: /audit (feed, verify, checkpoints, history, replay)
     credentials,
+    forwarding,  # issue 23: /admin/forwarding
     projections,  # issue 5: GET /projections/status
     tokens,
 )
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin_accounts.access_log_blueprint())
     app.register_blueprint(projections.blueprint())
     app.register_blueprint(audit.blueprint())
+    app.register_blueprint(forwarding.blueprint())

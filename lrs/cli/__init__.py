@@ -8,6 +8,7 @@
 | `credentials` | ``credentials create|list|revoke|rotate`` |
 | `audit` | ``audit export|verify|checkpoint|backfill|history|replay`` |
 | `stream` | ``publish`` (the log onto NATS JetStream) |
+| `forwarding` | ``forwarding add|list|remove|records``, ``forward`` (statements to other LRSs) |
 | `simulate` | ``simulate`` (the mentoring simulator, over HTTP) |
 
 `root` holds the group, its help (which lists every setting) and `main`, the

@@ -51,7 +51,7 @@ def cli(ctx: click.Context) -> None:
 
 
 def _mount() -> None:
-    from lrs.cli import accounts, audit, credentials, projections, serve, simulate, store, stream
+    from lrs.cli import accounts, audit, credentials, forwarding, projections, serve, simulate, store, stream
 
     cli.add_command(serve.serve)
     cli.add_command(store.migrate)
@@ -59,6 +59,8 @@ def _mount() -> None:
     cli.add_command(projections.project)
     cli.add_command(projections.projections)
     cli.add_command(stream.publish)
+    cli.add_command(forwarding.forwarding)  # issue 23
+    cli.add_command(forwarding.forward)
     cli.add_command(credentials.credentials)
     cli.add_command(accounts.accounts)  # issue 20
     cli.add_command(audit.audit)

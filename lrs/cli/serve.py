@@ -73,6 +73,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int,
     children = [Child("project")] if settings.run_projections and not no_projections else []
     if settings.nats_url:  # issue 23: the log published to NATS JetStream, beside the workers
         children.append(Child("publish"))
+        children.append(Child("forward"))  # and the forwarders to other LRSs
     options = gunicorn_conf.serve_options(
         bind=[f"fd://{sock.detach()}" for sock in listeners],  # gunicorn owns them from here
         timeout_seconds=timeout, graceful_seconds=graceful_timeout, keepalive_seconds=keep_alive)

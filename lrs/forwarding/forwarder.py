@@ -22,13 +22,16 @@ pause that doubles up to `max_pause` seconds, with the error shown in
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from nats.js import api
+from nats.js.errors import NotFoundError
 
 from lrs.forwarding.filters import selected
 from lrs.forwarding.registry import Forwarder, ForwarderRegistry
@@ -107,12 +110,16 @@ class StatementForwarder:
     def forward_available(self) -> int:
         """Forward until the consumer has nothing pending (for tests and ``--once``);
         returns the statements delivered."""
-        delivered = 0
+        delivered, deadline = 0, time.monotonic() + 120
         while True:
-            count = self.step()
-            delivered += count
-            if self._held is None and self._pending() == 0:
-                return delivered
+            try:
+                delivered += self.step()
+                if self._held is None and self._pending() == 0:
+                    return delivered
+            except StreamUnavailable:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
     def step(self) -> int:
         """Fetch a batch (or take the one in hand), deliver it, acknowledge it; returns
@@ -136,7 +143,7 @@ class StatementForwarder:
         if self._subscription is not None:
             try:
                 self.link.run(self._subscription.unsubscribe(), timeout=2.0)
-            except Exception:  # noqa: BLE001 - the durable consumer stays on the server
+            except Exception:
                 pass
             self._subscription = None
 
@@ -165,7 +172,8 @@ class StatementForwarder:
     # --- the stream ---------------------------------------------------------------------
 
     def _fetch(self) -> _Held | None:
-        return self.link.run(self._fetch_batch(), timeout=self.link.timeout + self.fetch_timeout + 2)
+        # creating the consumer (first fetch) takes two JetStream requests
+        return self.link.run(self._fetch_batch(), timeout=self.link.timeout * 3 + self.fetch_timeout)
 
     async def _fetch_batch(self) -> _Held | None:
         import nats.errors
@@ -176,8 +184,12 @@ class StatementForwarder:
                 durable_name=self.config.consumer, deliver_policy=api.DeliverPolicy.ALL,
                 ack_policy=api.AckPolicy.ALL, ack_wait=300.0, max_ack_pending=self.batch_size * 10,
                 filter_subject=self.subject)
-            self._subscription = await js.pull_subscribe(
-                self.subject, durable=self.config.consumer, stream=self.stream, config=config)
+            try:
+                self._subscription = await js.pull_subscribe(
+                    self.subject, durable=self.config.consumer, stream=self.stream, config=config)
+            except NotFoundError:  # no stream yet: nothing published so far
+                await asyncio.sleep(self.fetch_timeout)
+                return None
         try:
             found = await self._subscription.fetch(self.batch_size, timeout=self.fetch_timeout)
         except nats.errors.TimeoutError:
@@ -193,7 +205,7 @@ class StatementForwarder:
             return int(consumer.num_pending or 0) + int(consumer.num_ack_pending or 0)
 
         if self._subscription is None:
-            return 1
+            return 0  # no stream yet
         return self.link.run(info())
 
     def _report_failure(self, error: str) -> None:
@@ -201,9 +213,9 @@ class StatementForwarder:
         try:
             if self._subscription is not None:
                 lag = self._pending()
-        except Exception:  # noqa: BLE001 - NATS may be what failed
+        except Exception:
             lag = None
         try:
             self.registry.failed(self.config.name, error, lag)
-        except Exception:  # noqa: BLE001 - the database may be what failed
+        except Exception:
             log.warning("forwarder %s: could not record its error", self.config.name, exc_info=True)

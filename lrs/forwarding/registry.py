@@ -106,7 +106,7 @@ class ForwarderRegistry:
 
     def add(self, *, url: Any, key: Any, secret: Any, verbs: Any = (), activities: Any = (),
             version: Any = "1.0.3", name: str | None = None) -> Forwarder:
-        fields = validated(name, url, key, secret, list(verbs), list(activities), version)
+        fields = validated(name, url, key, secret, verbs, activities, version)
         name, url, key, secret, verb_list, activity_list, version = fields
         now = _now()
         with self.db.transaction(commit=True) as cur:
@@ -121,7 +121,7 @@ class ForwarderRegistry:
         assert found is not None
         return found
 
-    def list(self) -> list[Forwarder]:
+    def all(self) -> list[Forwarder]:
         with self.db.read() as cur:
             rows = cur.execute("SELECT * FROM lrs_forwarder ORDER BY created_at, name").fetchall()
         return [_forwarder(r) for r in rows]
@@ -135,9 +135,11 @@ class ForwarderRegistry:
         """Remove a forwarder (its records too); its consumer is deleted by the
         forwarding process when it notices."""
         with self.db.transaction(commit=True) as cur:
+            if cur.execute("SELECT 1 FROM lrs_forwarder WHERE name = ?", (name,)).fetchone() is None:
+                return False
             cur.execute("DELETE FROM lrs_forwarding_record WHERE forwarder = ?", (name,))
-            gone = cur.execute("DELETE FROM lrs_forwarder WHERE name = ?", (name,))
-            return bool(getattr(gone, "rowcount", 1))
+            cur.execute("DELETE FROM lrs_forwarder WHERE name = ?", (name,))
+            return True
 
     def progressed(self, name: str, position: int, delivered: int, lag: int,
                    records: Sequence[tuple[int, str, str, int, str]] = ()) -> None:
@@ -169,10 +171,10 @@ class ForwarderRegistry:
 
     def records(self, name: str, outcome: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM lrs_forwarding_record WHERE forwarder = ?"
-        params: list[Any] = [name]
+        params: tuple[Any, ...] = (name,)
         if outcome is not None:
             sql += " AND outcome = ?"
-            params.append(outcome)
+            params = (name, outcome)
         with self.db.read() as cur:
             rows = cur.execute(sql + " ORDER BY position", params).fetchall()
         return [{"position": int(r["position"]), "statement_id": r["statement_id"],

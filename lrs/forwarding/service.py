@@ -36,7 +36,7 @@ class Forwarding:
     def forward_available(self) -> int:
         """Each forwarder once up to the stream's end (tests, ``lrs forward --once``)."""
         delivered = 0
-        for config in self.registry.list():
+        for config in self.registry.all():
             forwarder = self.forwarder(config)
             try:
                 delivered += forwarder.forward_available()
@@ -58,7 +58,7 @@ class Forwarding:
             self.link.close()
 
     def _reconcile(self) -> None:
-        configs = {c.name: c for c in self.registry.list()}
+        configs = {c.name: c for c in self.registry.all()}
         for name in [n for n in self._running if n not in configs]:
             self._stop(name)
             self._delete_consumer(CONSUMER_PREFIX + name)
@@ -86,7 +86,7 @@ class Forwarding:
             js = await self.link.jetstream()
             try:
                 consumers = await js.consumers_info(self.settings.nats_stream)
-            except Exception:  # noqa: BLE001 - no stream yet
+            except Exception:
                 return []
             return [c.name for c in consumers if c.name.startswith(CONSUMER_PREFIX)
                     and c.name[len(CONSUMER_PREFIX):] not in names]
@@ -94,7 +94,7 @@ class Forwarding:
         try:
             for consumer in self.link.run(orphans()):
                 self._delete_consumer(consumer)
-        except Exception:  # noqa: BLE001 - tried again at the next reload
+        except Exception:
             log.debug("forwarding: listing consumers failed", exc_info=True)
 
     def _delete_consumer(self, consumer: str) -> None:
@@ -105,5 +105,5 @@ class Forwarding:
         try:
             self.link.run(delete())
             log.info("forwarding: deleted consumer %s", consumer)
-        except Exception:  # noqa: BLE001 - gone already, or tried again later
+        except Exception:
             log.debug("forwarding: deleting consumer %s failed", consumer, exc_info=True)

@@ -54,7 +54,7 @@ class Target:
         request = urllib.request.Request(self.url, data=orjson.dumps(statements), method="POST",
                                          headers=self.headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) only
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return Answer(response.status, response.read(4000).decode("utf-8", "replace"))
         except urllib.error.HTTPError as exc:
             return Answer(exc.code, exc.read(4000).decode("utf-8", "replace"))

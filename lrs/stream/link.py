@@ -133,6 +133,11 @@ class NatsLink:
         async def _close() -> None:
             if self._nc is not None and not self._nc.is_closed:
                 await self._nc.close()
+            # what nats-py leaves waiting (subscriptions' readers), ended before the loop stops
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         try:
             self._call(_close(), timeout=2.0)

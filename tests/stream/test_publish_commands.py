@@ -64,3 +64,33 @@ def test_publish_without_a_nats_url_says_so(stream_env: dict[str, str]) -> None:
     done = servers.lrs(env, "publish")
     assert done.returncode == 2
     assert "LRS_NATS_URL" in done.stderr
+
+
+def test_forwarding_add_list_remove_from_the_command_line(stream_env: dict[str, str]) -> None:
+    added = servers.lrs(stream_env, "forwarding", "add", "--url", "https://regional.example.org/xapi",
+                        "--key", "k", "--secret", "s3cret", "--verb", "http://adlnet.gov/expapi/verbs/completed",
+                        "--verb", "http://adlnet.gov/expapi/verbs/attended", "--version", "2.0.0",
+                        "--name", "regional")
+    assert added.returncode == 0, added.stderr
+    assert "s3cret" not in added.stdout
+    assert orjson.loads(added.stdout)["verbs"] == ["http://adlnet.gov/expapi/verbs/completed",
+                                                   "http://adlnet.gov/expapi/verbs/attended"]
+    listed = orjson.loads(servers.lrs(stream_env, "forwarding", "list").stdout)
+    assert [(f["name"], f["version"], f["position"], f["lag"]) for f in listed] == [("regional", "2.0.0", 0, 0)]
+    assert servers.lrs(stream_env, "forwarding", "remove", "regional").returncode == 0
+    assert orjson.loads(servers.lrs(stream_env, "forwarding", "list").stdout) == []
+    assert servers.lrs(stream_env, "forwarding", "remove", "regional").returncode == 1
+
+
+def test_forwarding_add_with_a_bad_url_names_it(stream_env: dict[str, str]) -> None:
+    done = servers.lrs(stream_env, "forwarding", "add", "--url", "regional", "--key", "k", "--secret", "s")
+    assert done.returncode == 2
+    assert "url" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_forward_once_prints_the_forwarders(stream_env: dict[str, str]) -> None:
+    servers.lrs(stream_env, "forwarding", "add", "--url", "http://127.0.0.1:9/xapi", "--key", "k",
+                "--secret", "s", "--name", "idle")
+    done = servers.lrs(stream_env, "forward", "--once")
+    assert done.returncode == 0, done.stderr
+    assert [f["name"] for f in orjson.loads(done.stdout)] == ["idle"]
