@@ -142,3 +142,15 @@ def session_token() -> str | None:
     """The server-side session this cookie names (checked by the caller), if any."""
     token = _session().get("sid")
     return token if isinstance(token, str) and token else None
+
+
+def keep_pending_sign_in(pending: dict[str, str]) -> None:
+    """What a single sign-on started keeps until the provider's answer (state, nonce,
+    PKCE verifier, where to go): in this browser's signed cookie only."""
+    _session()["oidc"] = pending
+
+
+def take_pending_sign_in() -> dict[str, str] | None:
+    """The started single sign-on, removed: an answer is completed once (a replay finds none)."""
+    pending = _session().pop("oidc", None)
+    return pending if isinstance(pending, dict) else None

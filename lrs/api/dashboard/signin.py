@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
 from lrs.api.dashboard import sessions
 from lrs.api.dashboard.config import ALLOWED_SCOPES, DashboardConfig, Throttled, Viewer
@@ -129,15 +129,14 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
         if config.single_sign_on is None:
             return message("No single sign-on", "This LRS has no identity provider configured.", 404)
         url, pending = config.single_sign_on.start()
-        session["oidc"] = {**pending, "next": _local(request.args.get("next", ""))}
+        sessions.keep_pending_sign_in({**pending, "next": _local(request.args.get("next", ""))})
         return redirect(url)
 
     @bp.route("/oidc/callback")
     def oidc_callback() -> Any:
         if config.single_sign_on is None:
             return message("No single sign-on", "This LRS has no identity provider configured.", 404)
-        pending = session.pop("oidc", None)  # used once: a replayed answer finds nothing to complete
-        kept = pending if isinstance(pending, dict) else None
+        kept = sessions.take_pending_sign_in()  # used once: a replayed answer finds nothing to complete
         found = config.single_sign_on.finish(request.args.to_dict(), kept)
         if isinstance(found, str):
             return message("Sign-in refused", f"The identity provider's answer was not accepted: {found}.",
