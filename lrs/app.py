@@ -83,6 +83,7 @@ def _mount_dashboard(app: Flask, settings: Settings) -> None:
         single_sign_on=_single_sign_on(settings),
         session_hours=settings.dashboard_session_hours,
         poll_seconds=settings.dashboard_poll_seconds,
+        record=_dashboard_record(services, settings),  # issue 22: accepted matching suggestions
     ))
 
 
@@ -106,6 +107,19 @@ def _single_sign_on(settings: Settings) -> Any:
         redirect_uri=f"{settings.public_url}/dashboard/oidc/callback", scopes=settings.oidc_scopes,
         role_claim=settings.oidc_role_claim, name_claim=settings.oidc_name_claim, roles=roles,
         leeway_seconds=settings.token_leeway_seconds))
+
+
+def _dashboard_record(services: Services, settings: Settings) -> Any:
+    """Statements from the dashboard, with the signed-in person as their authority
+    (Data 2.4.9: an account of the dashboard's own home page)."""
+    from xapi.versions import V1_0_3
+
+    def record(viewer: Any, statements: Any) -> list[str]:
+        authority = {"objectType": "Agent", "name": viewer.name,
+                     "account": {"homePage": settings.public_url + "/dashboard", "name": viewer.subject}}
+        return services.store.record_statements(statements, authority=authority, version=V1_0_3)
+
+    return record
 
 
 # --- running it in production (issue 12) ---

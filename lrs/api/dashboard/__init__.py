@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from lrs.api.dashboard import pages, signin
+from lrs.api.dashboard import pages, program_pages, signin
 from lrs.api.dashboard.config import DashboardConfig, Viewer
 from lrs.api.dashboard.headers import add_security_headers
 from lrs.api.dashboard.sessions import DashboardSessions
@@ -52,6 +52,7 @@ def blueprint(config: DashboardConfig) -> Blueprint:
     ).scope_to(bp)
     signin.register(bp, config)
     pages.register(bp, config)
+    program_pages.register(bp, config)
 
     def under_dashboard() -> bool:
         return request.path == PREFIX or request.path.startswith(PREFIX + "/")

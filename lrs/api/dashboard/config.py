@@ -8,7 +8,7 @@ status.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -99,3 +99,6 @@ class DashboardConfig:
     """Shortest password an account may choose (``LRS_PASSWORD_MIN_LENGTH``), shown on its form."""
     poll_seconds: float = 5.0
     """How often an open page asks whether the projections moved."""
+    record: Callable[[Viewer, Sequence[Mapping[str, Any]]], list[str]] | None = None
+    """Stores valid statements with the signed-in person as authority (issue 22: an
+    accepted matching suggestion is recorded as a pairing statement); None: read-only."""
