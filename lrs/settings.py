@@ -36,6 +36,7 @@ SECTIONS = (
     "Asynchronous views, dashboard, audit",
     "Operations",
     "Stream and forwarding",
+    "Alerts",
 )
 """The docs' groups of settings, in the order they are shown."""
 
@@ -127,7 +128,7 @@ def _stripped(raw: str) -> str:
     return raw.strip()
 
 
-_STORE, _LIMITS, _TOKENS, _VERSIONS, _VIEWS, _OPS, _STREAM = SECTIONS
+_STORE, _LIMITS, _TOKENS, _VERSIONS, _VIEWS, _OPS, _STREAM, _ALERTS = SECTIONS
 _MIB = 1024 * 1024
 _GENERATED = "generated, kept in table `lrs_secret`"
 
@@ -311,6 +312,24 @@ class Settings:
         section=_STREAM, minimum=1)
     forwarding_batch: int = setting(100, "most statements a forwarder POSTs in one request",
                                     section=_STREAM, minimum=1)
+    # --- alerts: a webhook when a pair's status changes (issue 21 point 8) ---
+    alert_webhook_url: str = setting(
+        "", "`http(s)://...` that is POSTed a JSON notification when a pair becomes at risk, inactive "
+        "or recovers (docs/OPERATIONS.md, \"Alerts\"); empty: no webhook", section=_ALERTS, clean=_stripped)
+    alert_webhook_secret: str = setting(
+        "", "key of the `X-LRS-Signature: sha256=<HMAC-SHA256 of the body>` header (at least 16 bytes; "
+        "required with `LRS_ALERT_WEBHOOK_URL`)", section=_ALERTS, secret=True)
+    alert_webhook_timeout_seconds: float = setting(
+        10.0, "seconds one webhook call may take before it counts as failed", section=_ALERTS, minimum=0.1)
+    alert_retry_seconds: float = setting(
+        30.0, "wait before the first retry of a failed webhook call; doubled after each failure, at most "
+        "an hour", section=_ALERTS, minimum=0.1)
+    alert_max_attempts: int = setting(
+        10, "webhook calls made for one change before it is given up (logged, kept in `lrs_alert_change`)",
+        section=_ALERTS, minimum=1)
+    alert_poll_seconds: float = setting(
+        60.0, "how often the alerts worker evaluates the pairs' statuses and retries what is due",
+        section=_ALERTS, minimum=0.1)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod

@@ -47,6 +47,10 @@ LRS_TABLES = (
     # forwarding (issue 23)
     "lrs_forwarder",
     "lrs_forwarding_record",
+    # alerts (issue 21 point 8)
+    "lrs_alert_pair",
+    "lrs_alert_change",
+    "lrs_alert_digest",
 )
 
 

@@ -47,8 +47,9 @@ def stop_with_parent(fd: int | None) -> None:
 class Child:
     """``lrs COMMAND`` as a child of `lrs serve`'s master, with the same environment."""
 
-    def __init__(self, command: str) -> None:
+    def __init__(self, *command: str) -> None:
         self.command = command
+        """The words after ``lrs`` (``project``; ``alerts``, ``run``)."""
         self.proc: subprocess.Popen[bytes] | None = None
         self.pipe: int | None = None
 
@@ -56,7 +57,7 @@ class Child:
         read, self.pipe = os.pipe()
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "lrs.cli", self.command, "--parent-pipe", str(read)],
+                [sys.executable, "-m", "lrs.cli", *self.command, "--parent-pipe", str(read)],
                 pass_fds=(read,))
         finally:
             os.close(read)

@@ -51,7 +51,7 @@ def cli(ctx: click.Context) -> None:
 
 
 def _mount() -> None:
-    from lrs.cli import accounts, audit, credentials, forwarding, projections, serve, simulate, store, stream
+    from lrs.cli import accounts, alerts, audit, credentials, forwarding, projections, serve, simulate, store, stream
 
     cli.add_command(serve.serve)
     cli.add_command(store.migrate)
@@ -63,6 +63,7 @@ def _mount() -> None:
     cli.add_command(forwarding.forward)
     cli.add_command(credentials.credentials)
     cli.add_command(accounts.accounts)  # issue 20
+    cli.add_command(alerts.alerts)  # issue 21 point 8
     cli.add_command(audit.audit)
     cli.add_command(simulate.simulate)
 

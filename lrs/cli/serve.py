@@ -5,7 +5,8 @@ are checked, then the addresses are bound (here, not by gunicorn: a port in use
 is one line and exit status 2, before anything is created or printed; gunicorn
 is handed the bound sockets, ``fd://N``); only then is the store migrated, the
 first credential made and printed, and gunicorn started, with the projection
-runner (and, with ``LRS_NATS_URL``, the publisher) beside it: `lrs.cli.children`.
+runner (and, with ``LRS_NATS_URL``, the publisher; with alerts configured, ``lrs alerts
+run``) beside it: `lrs.cli.children`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
+from lrs.alerts.config import AlertConfig
 from lrs.cli import context
 from lrs.cli.children import Child
 from lrs.cli.errors import Refused, redacted
@@ -56,6 +58,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int,
     """
     settings = context.settings()
     settings.eventsourcing_env()  # an unusable store path is refused before a port is taken
+    alerting = AlertConfig.from_settings(settings).enabled  # issue 21 point 8: bad settings refused here too
     if settings.metrics_port and settings.metrics_port == port:
         raise Refused(f"LRS_METRICS_PORT: {port} is the port of the LRS itself (--port); choose another")
     listeners = [listen(host, port, "--port")]
@@ -74,6 +77,8 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int,
     if settings.nats_url:  # issue 23: the log published to NATS JetStream, beside the workers
         children.append(Child("publish"))
         children.append(Child("forward"))  # and the forwarders to other LRSs
+    if alerting:  # issue 21 point 8: the alerts worker, beside the projection runner
+        children.append(Child("alerts", "run"))
     options = gunicorn_conf.serve_options(
         bind=[f"fd://{sock.detach()}" for sock in listeners],  # gunicorn owns them from here
         timeout_seconds=timeout, graceful_seconds=graceful_timeout, keepalive_seconds=keep_alive)

@@ -1,0 +1,74 @@
+"""The alerts worker: evaluate and deliver, on a clock that tests can set.
+
+`AlertWorker.tick` does one round at the clock's time: the pairs' statuses are
+evaluated only when the mentoring view shows the whole log (while it lags, as
+during a rebuild, a pair could look at risk for want of the sessions not yet
+applied); then the webhook calls that are due are made. `run` repeats it every
+``LRS_ALERT_POLL_SECONDS`` until stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from lrs.alerts import changes, webhook
+from lrs.alerts.config import AlertConfig
+from lrs.services import Services
+
+log = logging.getLogger("lrs.alerts")
+
+Clock = Callable[[], datetime]
+VIEW = "mentoring"
+"""The view the statuses are read from."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def epoch_us(moment: datetime) -> int:
+    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
+
+
+@dataclass
+class Tick:
+    evaluated: bool = False
+    changes: list[changes.Change] = field(default_factory=list)
+    delivery: webhook.Round | None = None
+
+
+class AlertWorker:
+    def __init__(self, services: Services, config: AlertConfig, *, clock: Clock = utc_now,
+                 send: webhook.Post = webhook.post):
+        self.services, self.config, self.clock, self.send = services, config, clock, send
+
+    def views_caught_up(self) -> bool:
+        """Whether the mentoring view shows every statement of the log (measured on the
+        wall clock, whatever the worker's clock says)."""
+        status = self.services.projections.status(utc_now())
+        return any(v.name == VIEW and v.lag_seconds == 0 for v in status.views)
+
+    def tick(self) -> Tick:
+        now = self.clock()
+        now_us = epoch_us(now)
+        done = Tick()
+        if self.views_caught_up():
+            done.evaluated = True
+            done.changes = changes.evaluate(self.services.store.db, self.services.view_settings, now_us,
+                                            public_url=self.config.public_url, deliver=self.config.webhook)
+        if self.config.webhook:
+            done.delivery = webhook.deliver_due(self.services.store.db, self.config, now_us, self.send)
+        return done
+
+    def run(self, stop: threading.Event) -> None:
+        """Tick until ``stop`` is set; a failed round is logged and the next one tried."""
+        while not stop.is_set():
+            try:
+                self.tick()
+            except Exception:
+                log.exception("alerts: the round failed; trying again in %g s", self.config.poll_seconds)
+            stop.wait(self.config.poll_seconds)

@@ -1,0 +1,129 @@
+"""The alerts against real receivers: an HTTP server in a thread (the webhook) and
+aiosmtpd (the digest), on both stores, with the worker's clock set by the test."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from lrs.alerts.config import AlertConfig
+from lrs.alerts.worker import AlertWorker
+from tests.projections import factories as f
+from tests.projections.support import post
+from xapi.prepare import parse_timestamp
+
+SECRET = "a-webhook-secret-of-32-bytes-ok!"
+
+
+@dataclass
+class Call:
+    path: str
+    headers: Message
+    """Case-insensitive, as HTTP header names are."""
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    """A webhook receiver: records each POST, answers ``status``; can be stopped and started
+    again on the same port (down, then up)."""
+
+    port: int
+    status: int = 200
+    calls: list[Call] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    def start(self) -> None:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.calls.append(Call(self.path, self.headers, body))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    found = Receiver(_free_port())
+    found.start()
+    yield found
+    found.stop()
+
+
+class Clock:
+    """The worker's clock, moved by the test."""
+
+    def __init__(self, at: str):
+        self.now = parse_timestamp(at)
+
+    def set(self, at: str) -> None:
+        self.now = parse_timestamp(at)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock("2026-01-12T08:00:00Z")
+
+
+@pytest.fixture
+def config(settings: Any, receiver: Receiver) -> AlertConfig:
+    return AlertConfig.from_settings(replace(
+        settings, alert_webhook_url=receiver.url, alert_webhook_secret=SECRET, alert_retry_seconds=30.0,
+        alert_webhook_timeout_seconds=5.0))
+
+
+@pytest.fixture
+def worker(app: Any, project: Any, config: AlertConfig, clock: Clock) -> Any:
+    """Brings the views up to date, then one round of the worker at the clock's time."""
+    built = AlertWorker(app.extensions["lrs"], config, clock=clock)
+
+    def tick() -> Any:
+        project()
+        return built.tick()
+
+    tick.worker = built  # type: ignore[attr-defined]
+    return tick
+
+
+@pytest.fixture
+def a_pair(client: Any) -> None:
+    """Grace mentors Ada from 2026-01-05; their one session is on 2026-01-10."""
+    post(client,
+         f.enrolment(f.GRACE, "mentor"), f.enrolment(f.ADA, "mentee"), f.pairing(f.GRACE, f.ADA),
+         f.session(f.ADA, f.GRACE, "2026-01-10T10:00:00Z"))

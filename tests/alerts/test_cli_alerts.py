@@ -1,0 +1,55 @@
+"""``lrs alerts run`` (issue 21 point 8): one round from the command line, and settings
+that cannot be used refused in one line naming the setting (exit 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lrs.cli import main
+from tests.alerts.conftest import SECRET, Receiver
+
+
+@pytest.fixture
+def env(app: Any, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, receiver: Receiver) -> Any:
+    monkeypatch.setenv("LRS_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LRS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LRS_ALERT_WEBHOOK_URL", receiver.url)
+    monkeypatch.setenv("LRS_ALERT_WEBHOOK_SECRET", SECRET)
+    return monkeypatch
+
+
+def test_run_once_notifies_a_pair_first_seen_at_risk(env: Any, a_pair: None, project: Any, receiver: Receiver,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Today the pair's last session (2026-01-10) is long past: first seen at risk, it is news."""
+    project()
+    assert main(["alerts", "run", "--once"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["evaluated"] and printed["delivered"] == 1
+    assert [(c["from"], c["to"]) for c in printed["changes"]] == [(None, "inactive")]
+    assert json.loads(receiver.calls[0].body)["type"] == "pair.inactive"
+    assert main(["alerts", "run", "--once"]) == 0
+    assert json.loads(capsys.readouterr().out)["changes"] == [] and len(receiver.calls) == 1
+
+
+@pytest.mark.parametrize(("variable", "value", "named"), [
+    ("LRS_ALERT_WEBHOOK_URL", "ftp://example.org/hook", "LRS_ALERT_WEBHOOK_URL"),
+    ("LRS_ALERT_WEBHOOK_SECRET", "", "LRS_ALERT_WEBHOOK_SECRET"),
+    ("LRS_ALERT_WEBHOOK_SECRET", "short", "LRS_ALERT_WEBHOOK_SECRET"),
+    ("LRS_ALERT_MAX_ATTEMPTS", "many", "LRS_ALERT_MAX_ATTEMPTS"),
+])
+def test_a_bad_setting_is_one_line_naming_it(env: Any, capsys: pytest.CaptureFixture[str], variable: str,
+                                             value: str, named: str) -> None:
+    env.setenv(variable, value)
+    assert main(["alerts", "run", "--once"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"lrs: {named}")
+
+
+def test_run_without_alerts_configured_says_what_to_set(env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    env.delenv("LRS_ALERT_WEBHOOK_URL")
+    assert main(["alerts", "run", "--once"]) == 2
+    assert capsys.readouterr().err.startswith("lrs: LRS_ALERT_WEBHOOK_URL: alerts are not configured")
