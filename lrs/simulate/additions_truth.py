@@ -92,9 +92,11 @@ def additions_truth(sim: Simulation) -> dict[str, Any]:
     for program in sim.programs:
         members = _members(facts, program.id)
         mine = [r for r in records if r.program == program.id]
+        gaps = _gaps(members, targets_of, assessed, claimed, roles, program.id)
         programs.append({
             "id": program.id,
-            "gaps": _gaps(members, targets_of, assessed, claimed, roles, program.id),
+            "gaps": gaps,
+            "groups": _groups(gaps, roles),
             "due": _due(members, targets_of, assessed, cfg.at, cfg.reinforce_days, cfg.reinforce_growth,
                         program.id),
             "matching": _matching(members, mine, roles, chain),
@@ -120,6 +122,22 @@ def _gaps(members: _Members, targets_of: Any, assessed: Any, claimed: Any, roles
             found[mentee][competency] = [target, evidenced, None if claim is None else int(claim.value),
                                          max(0, target - (evidenced or 0))]
     return found
+
+
+def _groups(gaps: dict[str, dict[str, list[int | None]]], roles: dict[str, Addition]) -> dict[str, list[Any]]:
+    """Per (kind, group, competency): people, with a gap, mean target, mean evidenced, mean gap."""
+    found: dict[str, list[list[int]]] = defaultdict(list)
+    for person, competencies in gaps.items():
+        role = roles.get(person)
+        for competency, (target, evidenced, _, gap) in competencies.items():
+            values = [int(target or 0), int(evidenced or 0), int(gap or 0)]
+            found[f"program {competency}"].append(values)
+            if role is not None:
+                found[f"role {role.obj} {competency}"].append(values)
+                if role.detail:
+                    found[f"team {role.detail} {competency}"].append(values)
+    return {key: [len(v), sum(1 for x in v if x[2] > 0), *(sum(x[i] for x in v) / len(v) for i in range(3))]
+            for key, v in found.items()}
 
 
 def _due(members: _Members, targets_of: Any, assessed: Any, at: datetime, days: float, growth: float,

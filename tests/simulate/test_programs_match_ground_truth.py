@@ -60,6 +60,15 @@ def problems(get: Any, history: Simulation, truth: dict[str, Any]) -> list[str]:
         if gaps != expected:
             found.append(f"{name} gaps: {sorted(set(gaps.items()) ^ set(expected.items()))[:6]}")
 
+        groups = {(f"program {g['competency']}" if g["kind"] == "program" else
+                   f"{g['kind']} {g['group']} {g['competency']}"): [
+                       g["people"], g["with_gap"], g["mean_target"], g["mean_evidenced"], g["mean_gap"]]
+                  for g in get("gaps/groups", **state)["groups"]}
+        if set(groups) != set(program["groups"]) or any(
+                not all(same(x, y, "mean") for x, y in zip(program["groups"][k], v, strict=True))
+                for k, v in groups.items()):
+            found.append(f"{name} group gaps differ: {sorted(set(groups) ^ set(program['groups']))[:4]}")
+
         due = [(ifi(d["agent"]), d["competency"], d["streak"], d["interval_days"], d["due"])
                for d in get("reinforcement", **state)["due"]]
         wanted = [(d["person"], d["competency"], d["streak"], d["interval_days"], d["due"]) for d in program["due"]]
