@@ -53,6 +53,8 @@ class SessionStore:
         token = secrets.token_urlsafe(32)
         now = self.clock()
         with self.db.transaction(commit=True) as cur:
+            # sessions that cannot be resumed any more are forgotten a day after their lifetime
+            cur.execute("DELETE FROM lrs_session WHERE created_at < ?", (now - self.lifetime_seconds - 86_400,))
             cur.execute(
                 "INSERT INTO lrs_session (id, kind, subject, display_name, scopes, programs, created_at,"
                 " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -98,11 +100,6 @@ class SessionStore:
                         (self.clock(), kind, subject))
         return int(live["n"])
 
-    def purge(self, older_than_seconds: float) -> None:
-        """Forget sessions that ended (or began) longer ago than this."""
-        cutoff = self.clock() - older_than_seconds
-        with self.db.transaction(commit=True) as cur:
-            cur.execute("DELETE FROM lrs_session WHERE created_at < ? OR ended_at < ?", (cutoff, cutoff))
 
 
 def _id(token: str) -> str:

@@ -200,6 +200,10 @@ class Settings:
     login_window_seconds: float = setting(
         300.0, "the window failed sign-ins are counted in; the right secret is refused at most this long "
         "after the last counted failure", section=_TOKENS, minimum=1)
+    trusted_proxies: int = setting(
+        0, "proxies in front of the LRS whose `X-Forwarded-For` is believed (1 behind the documented "
+        "nginx): the client address that failed sign-ins are counted by is that many hops from the "
+        "right; 0: the connection's address", section=_TOKENS)
     password_min_length: int = setting(
         12, "shortest password an account may set (also: 5 different characters, not the account name)",
         section=_TOKENS, minimum=8)

@@ -18,6 +18,18 @@ from collections.abc import Callable, Sequence
 from lrs.store.database import Database
 
 
+def client_address(remote_addr: str | None, forwarded_for: str, trusted_proxies: int) -> str | None:
+    """The address a request came from: the connection's, or, behind ``trusted_proxies``
+    proxies, the one the nearest of them saw (``X-Forwarded-For``, counted from the
+    right; the entries further left are the client's to forge)."""
+    if trusted_proxies <= 0:
+        return remote_addr
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    if len(hops) < trusted_proxies:
+        return remote_addr
+    return hops[-trusted_proxies][:100]
+
+
 class LoginThrottle:
     def __init__(self, db: Database, *, max_failures: int, window_seconds: float,
                  clock: Callable[[], float] = time.time):

@@ -21,6 +21,7 @@ from lrs.api.errors import HTTPError
 from lrs.api.http import services
 from lrs.credentials import Credential
 from lrs.grants import ProgramGrant, for_scopes
+from lrs.throttle import client_address as address_of
 from lrs.tokens import InvalidToken
 from xapi.errors import FieldError
 from xapi.identifiers import agent_key
@@ -95,10 +96,11 @@ def _basic(value: str) -> Credential:
     if credential is not None:  # verified a moment ago: no throttle read on the hot path
         return credential
     throttle = services().throttle  # issue 17 point 6: before the secret is checked
-    subjects = throttle.subjects(key, request.remote_addr)
+    address = client_address()
+    subjects = throttle.subjects(key, address)
     wait = throttle.retry_after(subjects)
     if wait is not None:
-        log.warning("authentication throttled for credential key %r from %s", key, request.remote_addr)
+        log.warning("authentication throttled for credential key %r from %s", key, address)
         raise HTTPError(429, "too many failed sign-ins; try again later", [
             FieldError("Authorization", "login-throttled",
                        f"too many failed attempts for this key or address; retry in {wait} s")],
@@ -109,6 +111,12 @@ def _basic(value: str) -> Credential:
         log.warning("authentication failed for credential key %r", key)
         raise _unauthorized("invalid credentials")
     return credential
+
+
+def client_address() -> str | None:
+    """The client's address, as failed sign-ins are counted (``LRS_TRUSTED_PROXIES``)."""
+    return address_of(request.remote_addr, request.headers.get("X-Forwarded-For", ""),
+                                   services().settings.trusted_proxies)
 
 
 def _bearer(token: str) -> tuple[Credential, frozenset[str]]:

@@ -95,3 +95,33 @@ def test_the_limit_and_window_are_settings() -> None:
 
     read = Settings.from_env({"LRS_LOGIN_MAX_FAILURES": "3", "LRS_LOGIN_WINDOW_SECONDS": "60"})
     assert (read.login_max_failures, read.login_window_seconds) == (3, 60.0)
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(app: Any, clock: Clock) -> None:
+    """With LRS_TRUSTED_PROXIES=1 (the documented nginx), each client's address is the one
+    nginx saw, so one client's failures do not throttle everyone behind the proxy."""
+    import dataclasses
+
+    services = app.extensions["lrs"]
+    services.settings = dataclasses.replace(services.settings, trusted_proxies=1)
+    most, _ = limits(app)
+
+    def via_proxy(key: str, client: str, forged: str = "") -> int:
+        chain = f"{forged}, {client}" if forged else client
+        return int(XAPIClient(app.test_client(), key, "wrong").get(
+            STATEMENTS, headers={"X-Forwarded-For": chain}).status_code)
+
+    codes = [via_proxy(f"guess{i}", "203.0.113.7", forged=f"10.0.0.{i}") for i in range(most + 1)]
+    assert codes == [401] * most + [429]  # a forged left part does not escape the count
+    created, secret = services.credentials.create(scopes=["all"])
+    ok = XAPIClient(app.test_client(), created.key, secret).get(
+        STATEMENTS, headers={"X-Forwarded-For": "198.51.100.4"})
+    assert ok.status_code == 200  # another client behind the same proxy
+
+
+def test_the_forwarded_address_is_ignored_without_trusted_proxies() -> None:
+    from lrs.throttle import client_address
+
+    assert client_address("127.0.0.1", "203.0.113.7", 0) == "127.0.0.1"
+    assert client_address("127.0.0.1", "1.2.3.4, 203.0.113.7", 1) == "203.0.113.7"
+    assert client_address("127.0.0.1", "", 1) == "127.0.0.1"

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
+from lrs.api.authentication import client_address
 from lrs.api.dashboard import sessions
 from lrs.api.dashboard.config import ALLOWED_SCOPES, DashboardConfig, Throttled, Viewer
 from projections import mentoring
@@ -101,7 +102,7 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             return signin_page(target, 400, error="The form had expired. Please sign in again.")
         name = request.form.get("key", "").strip()
         secret = request.form.get("secret", "")
-        found = people.verify(name, secret, request.remote_addr) if name and secret else None
+        found = people.verify(name, secret, client_address()) if name and secret else None
         if isinstance(found, Throttled):
             body, status = signin_page(target, 429, name, error=(
                 f"Too many failed sign-ins. Try again in {found.retry_after} seconds."))
@@ -165,7 +166,7 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
         token = sessions.session_token()
         if token is not None:
             people.end(token)
-        renewed = people.verify(viewer.subject, new, request.remote_addr)
+        renewed = people.verify(viewer.subject, new, client_address())
         if isinstance(renewed, Viewer):
             sessions.sign_in(people.open(renewed))
             return redirect(url_for("dashboard.programs"))
