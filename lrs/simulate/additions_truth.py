@@ -51,12 +51,23 @@ def _latest(records: list[Addition], key: Any) -> dict[Any, Addition]:
     return found
 
 
-def additions_truth(sim: Simulation) -> dict[str, Any]:
+def additions_truth(sim: Simulation, posted: int | None = None) -> dict[str, Any]:
     """Per program: gaps, groups, reinforcement, matching inputs and limits, engagement,
-    outcomes and profile issues, as at `config.at`."""
+    outcomes and profile issues, as at `config.at`; with `posted`, once only the first
+    `posted` statements (in posting order) have arrived (a mistake whose voiding has not
+    arrived yet counts)."""
     cfg = sim.config
-    records = [r for r in sim.additions if not r.voided]
-    facts = [f for f in sim.facts if not f.voided]
+    if posted is None:
+        records = [r for r in sim.additions if not r.voided]
+        facts = [f for f in sim.facts if not f.voided]
+    else:
+        arrived = {s["id"] for s in sim.statements[:posted]}
+
+        def kept(statement_id: str, voided: bool) -> bool:
+            return statement_id in arrived and not (voided and sim.voided_by[statement_id] in arrived)
+
+        records = [r for r in sim.additions if kept(r.statement_id, r.voided)]
+        facts = [f for f in sim.facts if kept(f.statement_id, f.voided)]
     of = defaultdict(list)
     for r in records:
         of[r.kind].append(r)

@@ -132,8 +132,8 @@ class Simulation:
 
         return ground_truth(self, posted)
 
-    def additions_truth(self) -> dict[str, Any]:
+    def additions_truth(self, posted: int | None = None) -> dict[str, Any]:
         """The ground truth of the program additions (see `lrs.simulate.additions_truth`)."""
         from lrs.simulate.additions_truth import additions_truth
 
-        return additions_truth(self)
+        return additions_truth(self, posted)

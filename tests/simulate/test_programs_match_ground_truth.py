@@ -45,13 +45,14 @@ def _post(client: Any, statements: list[dict[str, Any]]) -> None:
     post_all(statements, transport, batch_size=100)
 
 
-def problems(get: Any, history: Simulation, truth: dict[str, Any]) -> list[str]:
+def problems(get: Any, history: Simulation, truth: dict[str, Any], as_of: int | None = None) -> list[str]:
     found: list[str] = []
     at = truth["at"]
     since = history.config.since.isoformat()
+    pinned = {} if as_of is None else {"as_of": str(as_of)}
     for program in truth["programs"]:
         pid, name = program["id"], program["id"].rsplit("/", 1)[1]
-        state = {"program": pid, "at": at}
+        state = {"program": pid, "at": at, **pinned}
         ranged = {**state, "since": since, "until": at}
 
         gaps = {(ifi(g["agent"]), g["competency"]): [g["target"], g["evidenced"], g["claimed"], g["gap"]]
@@ -190,3 +191,15 @@ def test_rebuild_of_the_programs_view_gives_the_same_answers(
     assert not problems(get, history, truth)
     app.extensions["lrs"].projections.rebuild("programs")
     assert not problems(get, history, truth)
+
+
+def test_program_figures_read_as_of_a_log_position_match_the_history_posted_until_then(
+        history: Simulation, client: Any, project: Any, get: Any, app: Any) -> None:
+    """As of position P the programs view counts the statements at positions <= P, less those
+    voided by then: the truth of the first P statements posted."""
+    _post(client, history.statements)
+    project()
+    assert app.extensions["lrs"].projections.head() == len(history.statements)
+    for position in (len(history.statements) // 2, len(history.statements) - 40):
+        found = problems(get, history, history.additions_truth(posted=position), as_of=position)
+        assert not found, f"as of {position}:\n" + "\n".join(found)
