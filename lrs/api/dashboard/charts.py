@@ -13,6 +13,7 @@ object the page renders as the chart's table alternative.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,14 @@ class Chart:
     y_label: str = ""
     description: str = ""
     formats: Callable[[Number], str] = field(default=lambda v: _number(v))
+    partial: frozenset[int] = frozenset()
+    """Indexes of labels whose period is cut by the range (its first or last week): drawn
+    hatched or hollow and named "partial", so a week half over does not read as a drop."""
+
+    def label_of(self, index: int) -> str:
+        """The x label as text says it: with "(partial)" for a cut period."""
+        label = self.labels[index]
+        return f"{label} (partial)" if index in self.partial else label
 
     @property
     def has_data(self) -> bool:
@@ -94,20 +103,26 @@ def line_chart(chart: Chart, *, width: int = 640, height: int = 240) -> Markup:
     parts += _x_labels(chart, frame, x)
     for index, series in enumerate(chart.series):
         css = f"series-{index % 6}"
-        points = [(x(i), frame.y(float(v), top), v) for i, v in enumerate(series.values) if v is not None]
-        # A gap (None) breaks the line: one polyline per run of values.
+        points = [(x(i), frame.y(float(v), top), v, i) for i, v in enumerate(series.values) if v is not None]
+        # A gap (None) breaks the line: one polyline per run of values; a partial
+        # period's point is drawn hollow, joined by a dashed line.
         run: list[str] = []
         for i, v in enumerate(series.values):
-            if v is None:
+            if v is None or i in chart.partial:
                 parts.append(_polyline(run, css))
                 run = []
-            else:
+            if v is not None and i not in chart.partial:
                 run.append(f"{x(i):.1f},{frame.y(float(v), top):.1f}")
         parts.append(_polyline(run, css))
-        for (px, py, v), label in zip(points, _labels_of(series, chart.labels), strict=False):
+        for (ax, ay, _, i), (bx, by, _, j) in itertools.pairwise(points):
+            if j == i + 1 and (i in chart.partial or j in chart.partial):
+                parts.append(f'<polyline class="line partial {css}" fill="none" '
+                             f'points="{ax:.1f},{ay:.1f} {bx:.1f},{by:.1f}"/>')
+        for px, py, v, i in points:
+            cut = " partial" if i in chart.partial else ""
             parts.append(
-                f'<circle class="point {css}" cx="{px:.1f}" cy="{py:.1f}" r="3">'
-                f"<title>{escape(series.name)}, {escape(label)}: {escape(chart.formats(v))}</title>"
+                f'<circle class="point {css}{cut}" cx="{px:.1f}" cy="{py:.1f}" r="3">'
+                f"<title>{escape(series.name)}, {escape(chart.label_of(i))}: {escape(chart.formats(v))}</title>"
                 "</circle>"
             )
     parts.append(_legend(chart, frame))
@@ -138,10 +153,11 @@ def bar_chart(chart: Chart, *, width: int = 640, height: int = 240) -> Markup:
                 continue
             bx = centre(i) - group * 0.4 + index * bar_width
             by = frame.y(float(v), top)
+            cut = " partial" if i in chart.partial else ""
             parts.append(
-                f'<rect class="bar {css}" x="{bx:.1f}" y="{by:.1f}" width="{bar_width:.1f}" '
+                f'<rect class="bar {css}{cut}" x="{bx:.1f}" y="{by:.1f}" width="{bar_width:.1f}" '
                 f'height="{max(baseline - by, 0):.1f}">'
-                f"<title>{escape(series.name)}, {escape(chart.labels[i])}: "
+                f"<title>{escape(series.name)}, {escape(chart.label_of(i))}: "
                 f"{escape(chart.formats(v))}</title></rect>"
             )
     parts.append(_legend(chart, frame))
@@ -251,10 +267,6 @@ def _polyline(points: list[str], css: str) -> str:
     if len(points) == 1:
         return ""  # a single value is drawn by its circle alone
     return f'<polyline class="line {css}" fill="none" points="{" ".join(points)}"/>'
-
-
-def _labels_of(series: Series, labels: Sequence[str]) -> list[str]:
-    return [label for label, v in zip(labels, series.values, strict=False) if v is not None]
 
 
 def _number(value: Number) -> str:

@@ -10,12 +10,19 @@ them, with its texts) is read here from the same view rows, through the same
 other figure. A mentee's comments come from `mentoring_texts.comments`, as in
 the API.
 
+A range means "as at its end" (issue 21): ``at_us`` is the range's reference
+instant (`DateRange.reference_us`), and statuses (active, at risk, inactive, their
+reasons, overdue goals, last session) are read through `status_window`, which keeps
+every statement up to the range's end whatever its start; the range's figures
+(sessions, ratings, goals met, the weekly series) through `window`.
+
 Instants become text here (``YYYY-MM-DD``, UTC); templates only display.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -59,7 +66,14 @@ def _us(moment: datetime | None) -> int | None:
 
 
 def window(program: str, date_range: DateRange, as_of: int | None) -> Window:
+    """The statements of the range: what the range's figures count."""
     return Window(program, since_us=_us(date_range.since), until_us=_us(date_range.until), as_of=as_of)
+
+
+def status_window(program: str, date_range: DateRange, as_of: int | None) -> Window:
+    """Every statement up to the range's end: what a status at that end is judged on
+    (a pair that met on the last day of September is active on the 1st of October)."""
+    return Window(program, since_us=None, until_us=_us(date_range.until), as_of=as_of)
 
 
 class Reader:
@@ -98,15 +112,17 @@ class Reader:
                     continue
                 scope = window(program, date_range, as_of)
                 summary = program_summary(cur, scope, at_us=at_us, settings=self.settings)
+                standing = summary if date_range.start is None else program_summary(
+                    cur, status_window(program, date_range, as_of), at_us=at_us, settings=self.settings)
                 trend = {w.week: w.mean_rating for w in summary.rating_trend}
                 weeks = [w.week for w in weekly_series(cur, scope, at_us=at_us)]
                 cards.append({
                     "program": program,
                     "name": name or program,
-                    "mentors": summary.mentors,
-                    "mentees": summary.mentees,
-                    "pairs": summary.pairs,
-                    "active_pairs": summary.active_pairs,
+                    "mentors": standing.mentors,
+                    "mentees": standing.mentees,
+                    "pairs": standing.pairs,
+                    "active_pairs": standing.active_pairs,
                     "goal_attainment_rate": summary.goal_attainment_rate,
                     "mean_rating": summary.mean_rating,
                     "rating_trend": [(w, trend.get(w)) for w in weeks],
@@ -117,18 +133,26 @@ class Reader:
             as_of: int | None = None, at_us: int | None = None) -> dict[str, Any] | None:
         at_us = now_us() if at_us is None else at_us
         scope = window(program, date_range, as_of)
+        ranged = date_range.start is not None
+        standing_scope = status_window(program, date_range, as_of)
         with self.db.read() as cur:
             if not mentoring.program_exists(cur, program, as_of):
                 return None
             summary = program_summary(cur, scope, at_us=at_us, settings=self.settings)
+            standing = program_summary(cur, standing_scope, at_us=at_us, settings=self.settings) \
+                if ranged else summary
             weekly = weekly_series(cur, scope, at_us=at_us)
-            progress = {p.mentee: p for p in mentee_progress(cur, scope, at_us=at_us, settings=self.settings)}
-            facts = read_program(cur, scope.at(at_us))
-            risky = {(p.mentor, p.mentee): p for p in summary.pairs_at_risk}
+            progress = {p.mentee: p for p in mentee_progress(cur, standing_scope, at_us=at_us,
+                                                             settings=self.settings)}
+            facts = read_program(cur, standing_scope.at(at_us))
+            in_range = read_program(cur, scope.at(at_us)) if ranged else facts
+            risky = {(p.mentor, p.mentee): p for p in standing.pairs_at_risk}
             names = mentoring.names(cur, {a for pair in facts.pairs for a in pair}, as_of)
             program_name = mentoring.program_name(cur, program) or program
+            first = mentoring.first_enrolment_us(cur, standing_scope)
         trend = {w.week: w.mean_rating for w in summary.rating_trend}
-        sessions = _pair_sessions(facts)
+        sessions = _pair_sessions(in_range)
+        last_sessions = _pair_sessions(facts)
         pairs = []
         for mentor, mentee in sorted(facts.pairs):
             of_mentee = progress.get(mentee)
@@ -139,7 +163,8 @@ class Reader:
                 status = "at_risk"
             else:
                 status = "on_track"
-            count, last = sessions.get((mentor, mentee), (0, None))
+            count = sessions.get((mentor, mentee), (0, None))[0]
+            last = last_sessions.get((mentor, mentee), (0, None))[1]
             pairs.append({
                 "mentor": mentor,
                 "mentor_name": names.get(mentor, mentor),
@@ -154,10 +179,11 @@ class Reader:
         return {
             "program": program,
             "name": program_name,
-            "mentors": summary.mentors,
-            "mentees": summary.mentees,
-            "pairs": summary.pairs,
-            "active_pairs": summary.active_pairs,
+            "first_enrolment": day(first),
+            "mentors": standing.mentors,
+            "mentees": standing.mentees,
+            "pairs": standing.pairs,
+            "active_pairs": standing.active_pairs,
             # counted from the table's own rows, so the tiles, the status filter and the
             # table agree (an inactive mentee's pair is "inactive", not "at risk")
             "pairs_at_risk": sum(1 for p in pairs if p["status"] == "at_risk"),
@@ -188,6 +214,10 @@ class Reader:
             if not found:
                 return None
             progress = found[0]
+            if date_range.start is not None:
+                standing = mentee_progress(cur, status_window(program, date_range, as_of), at_us=at_us,
+                                           settings=self.settings, mentee=agent)
+                progress = _as_at_end(progress, standing[0]) if standing else progress
             facts = read_program(cur, scope.at(at_us))
             rows = _person_rows(cur, scope.at(at_us), agent)
             said = mentoring_texts.comments(cur, scope.at(at_us), agent, RECENT_COMMENTS)
@@ -245,7 +275,8 @@ class Reader:
             if not found:
                 return None
             contribution = found[0]
-            progress = {p.mentee: p for p in mentee_progress(cur, scope, at_us=at_us, settings=self.settings)}
+            progress = {p.mentee: p for p in mentee_progress(
+                cur, status_window(program, date_range, as_of), at_us=at_us, settings=self.settings)}
             facts = read_program(cur, scope.at(at_us))
             rows = _person_rows(cur, scope.at(at_us), agent)
             others = {k for r in rows for k in (r["actor"], r["other"]) if k}
@@ -366,6 +397,15 @@ def _feedback(rows: list[dict[str, Any]], person: str, names: dict[str, str]) ->
         }
         for r in reversed(rows)
     ]
+
+
+def _as_at_end(in_range: MenteeProgress, standing: MenteeProgress) -> MenteeProgress:
+    """A mentee's figures of the range with their standing at its end: status, last
+    session and activity, overdue goals (judged on every statement up to the end)."""
+    goals = replace(in_range.goals, goals_overdue=standing.goals.goals_overdue)
+    return replace(in_range, status=standing.status, last_session_us=standing.last_session_us,
+                   last_activity_us=standing.last_activity_us,
+                   days_since_last_activity=standing.days_since_last_activity, goals=goals)
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:

@@ -3,6 +3,11 @@
 A page's range is two calendar dates, both included (``from`` and ``to``,
 ``YYYY-MM-DD``), as a person picks them; the views take ``since`` (inclusive)
 and ``until`` (exclusive) instants in UTC, so ``to`` becomes the midnight after it.
+
+A range means "as at its end" (issue 21): statuses, at-risk reasons and overdue
+goals are those of the range's last instant (`DateRange.reference_us`), computed
+from every statement up to then; the range's own figures (sessions, ratings, goals
+met) count the statements inside it.
 """
 
 from __future__ import annotations
@@ -45,6 +50,19 @@ class DateRange:
         if self.end is None:
             return None
         return datetime.combine(self.end + timedelta(days=1), time(), UTC)
+
+    def reference_us(self, now_us: int) -> int:
+        """The instant statuses are evaluated at: ``at`` when given, else the range's
+        last instant (its ``to`` day's end) when that is before now, else now."""
+        if self.at_us is not None:
+            return self.at_us
+        if self.until is not None:
+            return min(now_us, int(self.until.timestamp()) * 1_000_000 - 1)
+        return now_us
+
+    def is_past(self, now_us: int) -> bool:
+        """Whether the page's statuses are those of an instant before now."""
+        return self.reference_us(now_us) < now_us
 
     def params(self) -> dict[str, Any]:
         """The range as query parameters, for links that keep it."""
@@ -101,3 +119,23 @@ def _instant(args: Mapping[str, str], name: str) -> datetime | None:
     except ValueError:
         raise BadRange(name, f"{name} must be a date or a timestamp (ISO 8601), got {raw!r}") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A range a person picks in one click."""
+
+    label: str
+    params: dict[str, str]
+
+
+def presets(today: date, first_day: date | None = None) -> list[Preset]:
+    """Last 30 days, this quarter, and the program to date (from ``first_day``, the
+    program's first enrolment, when known; else every date)."""
+    quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    to_date = {"from": first_day.isoformat(), "to": today.isoformat()} if first_day else {}
+    return [
+        Preset("Last 30 days", {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()}),
+        Preset("This quarter", {"from": quarter.isoformat(), "to": today.isoformat()}),
+        Preset("Program to date", to_date),
+    ]

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+from flask import Blueprint, Response, abort, g, jsonify, make_response, request, url_for
 
 from lrs.api.dashboard import charts, data
 from lrs.api.dashboard.config import DashboardConfig
 from lrs.api.dashboard.csvexport import csv_response
-from lrs.api.dashboard.dates import BadRange, DateRange, parse_range
+from lrs.api.dashboard.dates import BadRange, DateRange, parse_range, presets
 from lrs.api.dashboard.definitions import DEFINITIONS
 from lrs.api.dashboard.live import Live, summarise
 from lrs.api.dashboard.signin import message, page
@@ -53,25 +54,46 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             g.dashboard_live = summarise(config.status())
         return g.dashboard_live  # type: ignore[no-any-return]
 
-    def base(date_range: DateRange, keep: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
-        """What every page's frame needs: the range form, the live line, the links."""
+    def reference(date_range: DateRange) -> int:
+        """The instant the page's statuses are evaluated at (the range's end, or now)."""
+        return date_range.reference_us(data.now_us())
+
+    def base(date_range: DateRange, keep: Sequence[tuple[str, str]] = (),
+             first_day: str | None = None) -> dict[str, Any]:
+        """What every page's frame needs: the range form and its presets, the live line,
+        the links. ``first_day``: the program's first enrolment (its "to date" preset)."""
         keep_params = [(k, v) for k, v in keep if k not in ("from", "to", "at")]
         if date_range.at is not None:
             keep_params.append(("at", date_range.params()["at"]))
+        now = data.now_us()
+        today = date.fromisoformat(data.day(now) or "")
         return {
             "date_range": date_range,
             "keep_params": keep_params,
             "clear_range_query": urlencode(keep_params),
+            "presets": [(p.label, urlencode([*keep_params, *p.params.items()]),
+                         p.params == {k: v for k, v in date_range.params().items() if k != "at"})
+                        for p in presets(today, date.fromisoformat(first_day) if first_day else None)],
+            "as_at": data.day(date_range.reference_us(now)) if date_range.is_past(now) else None,
+            "range_from": date_range.start.isoformat() if date_range.start else "",
+            "range_to": date_range.end.isoformat() if date_range.end else "",
+            "range_error": None,
             "live": live(),
             "poll_seconds": config.poll_seconds,
             "range_params": date_range.params(),
         }
 
     def date_range_or_400() -> DateRange:
+        """The page's range; a bad one re-shows the range form with the error (400)."""
         try:
             return parse_range(request.args)
         except BadRange as exc:
-            abort(400, description=exc.message)
+            keep = [(k, v) for k, v in request.args.items(multi=True) if k not in ("from", "to", "at")]
+            frame = base(DateRange(), keep)
+            frame.update(range_from=request.args.get("from", ""), range_to=request.args.get("to", ""),
+                         range_error=exc, presets=[])
+            body, status = page("bad_range.html", 400, **frame)
+            abort(make_response(body, status))
 
     @bp.route("/definitions")
     def definitions() -> Any:
@@ -92,7 +114,7 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
     @bp.route("/")
     def programs() -> Any:
         date_range = date_range_or_400()
-        cards = reader.programs(date_range, as_of=live().position, at_us=date_range.at_us, grant=grant())
+        cards = reader.programs(date_range, as_of=live().position, at_us=reference(date_range), grant=grant())
         for card in cards:
             card["spark"] = charts.sparkline(
                 [r for _, r in card["rating_trend"]], label=f"Mean feedback rating per week, {card['name']}"
@@ -102,7 +124,7 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
     @bp.route("/programs.csv")
     def programs_csv() -> Response:
         date_range = date_range_or_400()
-        rows = reader.programs(date_range, as_of=live().position, at_us=date_range.at_us, grant=grant())
+        rows = reader.programs(date_range, as_of=live().position, at_us=reference(date_range), grant=grant())
         return csv_response(
             "programs.csv",
             ["program", "name", "mentors", "mentees", "pairs", "active_pairs",
@@ -115,7 +137,7 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
     def program() -> Any:
         date_range = date_range_or_400()
         program_id = _required("id")
-        found = reader.program(program_id, date_range, as_of=live().position, at_us=date_range.at_us)
+        found = reader.program(program_id, date_range, as_of=live().position, at_us=reference(date_range))
         if found is None:
             return _not_found("program", program_id)
         status_filter = request.args.get("status", "")
@@ -125,24 +147,26 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
         order = "desc" if request.args.get("order") == "desc" else "asc"
         pairs = _sorted_pairs(_filtered_pairs(found["pair_rows"], status_filter, text_filter), sort, order)
         weekly = found["weekly"]
+        labels = [w["week"] for w in weekly]
+        cut = _partial_weeks(labels, date_range, reference(date_range))
         activity = charts.Chart(
             "Weekly activity",
-            [w["week"] for w in weekly],
+            labels,
             [charts.Series(label, [w[key] for w in weekly]) for key, label in data.ACTIVITY_SERIES],
-            y_label="statements",
+            y_label="statements", partial=cut,
         )
         ratings = charts.Chart(
             "Mean feedback rating per week",
             [week for week, _ in found["rating_trend"]],
             [charts.Series("mean rating", [r for _, r in found["rating_trend"]])],
-            y_label="rating (1-5)",
+            y_label="rating (1-5)", partial=cut,
         )
         goals = charts.Chart(
             "Goals set and met per week",
-            [w["week"] for w in weekly],
+            labels,
             [charts.Series("goals set", [w["goals_set"] for w in weekly]),
              charts.Series("goals met", [w["goals_met"] for w in weekly])],
-            y_label="goals",
+            y_label="goals", partial=cut,
         )
         keep = [("id", program_id)]
         args = _args_builder([("id", program_id), *date_range.params().items(),
@@ -169,14 +193,14 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             keep_query=urlencode([*keep, *date_range.params().items()]),
             **base(date_range, [*keep, ("status", status_filter), ("q", text_filter),
                                 ("sort", request.args.get("sort", "")),
-                                ("order", request.args.get("order", ""))]),
+                                ("order", request.args.get("order", ""))], found["first_enrolment"]),
         )
 
     @bp.route("/program/<table>.csv")
     def program_csv(table: str) -> Response:
         date_range = date_range_or_400()
         program_id = _required("id")
-        found = reader.program(program_id, date_range, as_of=live().position, at_us=date_range.at_us)
+        found = reader.program(program_id, date_range, as_of=live().position, at_us=reference(date_range))
         if found is None:
             abort(404, description="no such program")
         slug = _slug(found["name"])
@@ -204,7 +228,7 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
         date_range = date_range_or_400()
         program_id, agent = _required("program"), _required("agent")
         find = reader.mentee if kind == "mentee" else reader.mentor
-        found = find(program_id, agent, date_range, as_of=live().position, at_us=date_range.at_us)
+        found = find(program_id, agent, date_range, as_of=live().position, at_us=reference(date_range))
         if found is not None:
             reader.name_activities(found, parse_accept_language(request.headers.get("Accept-Language")))
         return date_range, [("program", program_id), ("agent", agent)], found
@@ -222,11 +246,12 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
         if found is None:
             return _not_found(kind, dict(keep)["agent"])
         title, series, y_label = WEEKLY[kind]
+        labels = [w["week"] for w in found["weekly"]]
         activity = charts.Chart(
             title,
-            [w["week"] for w in found["weekly"]],
+            labels,
             [charts.Series(label, [w[key] for w in found["weekly"]]) for key, label in series],
-            y_label=y_label,
+            y_label=y_label, partial=_partial_weeks(labels, date_range, reference(date_range)),
         )
         context: dict[str, Any] = {kind: found, **more}  # mentee= or mentor=
         return page(
@@ -334,6 +359,18 @@ def _sorted_pairs(pairs: list[dict[str, Any]], column: str, order: str) -> list[
         "goals_overdue": lambda p: (p["goals_overdue"], *names(p)),
     }
     return sorted(pairs, key=keys[column], reverse=order == "desc")
+
+
+def _partial_weeks(mondays: Sequence[str], date_range: DateRange, end_us: int) -> frozenset[int]:
+    """The weeks (by their Monday) that the range cuts: one it starts after the Monday of,
+    or one not over at the range's reference instant ``end_us``."""
+    cut = set()
+    for index, monday in enumerate(mondays):
+        first = date.fromisoformat(monday)
+        over_us = int(datetime.combine(first + timedelta(days=7), time(), UTC).timestamp()) * 1_000_000
+        if (date_range.start is not None and date_range.start > first) or end_us < over_us - 1:
+            cut.add(index)
+    return frozenset(cut)
 
 
 def _args_builder(base: Sequence[tuple[str, str]]) -> Callable[..., str]:
