@@ -25,6 +25,8 @@ from lrs.store.database import Database
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
 MAX_DISPLAY_NAME = 200
+EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
+"""An address the daily digest can be sent to (issue 21 point 8); empty: none."""
 ACCOUNT_ROLES = ("coordinator", "admin", "auditor", "reader")
 """Roles an account may have; only coordinator and admin open the dashboard."""
 
@@ -47,6 +49,8 @@ class Account:
     disabled_at: str | None
     must_change_password: bool
     password_changed_at: str | None
+    email: str = ""
+    """Where its daily digest goes (issue 21 point 8); empty: no digest."""
 
     @property
     def scopes(self) -> frozenset[str]:
@@ -66,6 +70,7 @@ class Account:
             "disabled_at": self.disabled_at,
             "must_change_password": self.must_change_password,
             "password_changed_at": self.password_changed_at,
+            "email": self.email,
         }
 
 
@@ -91,7 +96,7 @@ class AccountStore:
         self.min_password_length = min_password_length
 
     def create(self, name: str, *, display_name: str, role: str,
-               programs: ProgramGrant = ALL) -> tuple[Account, str]:
+               programs: ProgramGrant = ALL, email: str = "") -> tuple[Account, str]:
         """A new account and its one-time password (shown once, stored hashed)."""
         if not NAME.fullmatch(name):
             raise AccountError("an account name is 1-100 letters, digits and . _ @ + -, "
@@ -101,14 +106,15 @@ class AccountStore:
         display_name = display_name.strip()
         if not display_name or len(display_name) > MAX_DISPLAY_NAME:
             raise AccountError(f"a display name is 1-{MAX_DISPLAY_NAME} characters")
+        email = checked_email(email)
         password = one_time_password()
         with self.db.transaction(commit=True) as cur:
             if cur.execute("SELECT 1 AS found FROM lrs_account WHERE name = ?", (name,)).fetchone():
                 raise AccountError(f"an account named {name} exists already")
             cur.execute(
                 "INSERT INTO lrs_account (name, display_name, password_hash, role, programs, created_at,"
-                " must_change_password) VALUES (?, ?, ?, ?, ?, ?, 1)",
-                (name, display_name, hash_secret(password), role, programs.stored(), _now()))
+                " must_change_password, email) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                (name, display_name, hash_secret(password), role, programs.stored(), _now(), email))
         account = self.get(name)
         assert account is not None
         return account, password
@@ -180,8 +186,26 @@ class AccountStore:
         return self.get(name)
 
 
+    def set_email(self, name: str, email: str) -> Account | None:
+        """Where the account's digest goes (empty: none); None when there is no such account."""
+        email = checked_email(email)
+        with self.db.transaction(commit=True) as cur:
+            if cur.execute("SELECT 1 AS found FROM lrs_account WHERE name = ?", (name,)).fetchone() is None:
+                return None
+            cur.execute("UPDATE lrs_account SET email = ? WHERE name = ?", (email, name))
+        return self.get(name)
+
+
+def checked_email(email: str) -> str:
+    """The address, trimmed; `AccountError` unless it is one (or empty)."""
+    email = email.strip()
+    if email and (len(email) > 254 or not EMAIL.fullmatch(email)):
+        raise AccountError(f"not an e-mail address: {email!r}")
+    return email
+
+
 _COLUMNS = ("name, display_name, role, programs, created_at, disabled_at, must_change_password,"
-            " password_changed_at")
+            " password_changed_at, email")
 
 
 def _now() -> str:
@@ -193,4 +217,4 @@ def _account(row: Any) -> Account:
         name=row["name"], display_name=row["display_name"], role=row["role"],
         programs=ProgramGrant.from_stored(row["programs"]), created_at=row["created_at"],
         disabled_at=row["disabled_at"], must_change_password=bool(row["must_change_password"]),
-        password_changed_at=row["password_changed_at"])
+        password_changed_at=row["password_changed_at"], email=row["email"] or "")

@@ -316,7 +316,7 @@ class Settings:
         section=_STREAM, minimum=1)
     forwarding_batch: int = setting(100, "most statements a forwarder POSTs in one request",
                                     section=_STREAM, minimum=1)
-    # --- alerts: a webhook when a pair's status changes (issue 21 point 8) ---
+    # --- alerts: a webhook when a pair's status changes, a daily digest by e-mail (issue 21 point 8) ---
     alert_webhook_url: str = setting(
         "", "`http(s)://...` that is POSTed a JSON notification when a pair becomes at risk, inactive "
         "or recovers (docs/OPERATIONS.md, \"Alerts\"); empty: no webhook", section=_ALERTS, clean=_stripped)
@@ -334,6 +334,19 @@ class Settings:
     alert_poll_seconds: float = setting(
         60.0, "how often the alerts worker evaluates the pairs' statuses and retries what is due",
         section=_ALERTS, minimum=0.1)
+    smtp_host: str = setting("", "SMTP server of the daily digest; empty: no digest", section=_ALERTS,
+                             clean=_stripped)
+    smtp_port: int = setting(25, "its port (587 with STARTTLS, usually)", section=_ALERTS)
+    smtp_from: str = setting("", "the digest's `From:` address (required with `LRS_SMTP_HOST`)",
+                             section=_ALERTS, clean=_stripped)
+    smtp_user: str = setting("", "user name to log in to the SMTP server with (empty: no login)",
+                             section=_ALERTS)
+    smtp_password: str = setting("", "its password", section=_ALERTS, secret=True)
+    smtp_starttls: bool = setting(False, "upgrade the SMTP connection with STARTTLS before logging in",
+                                  section=_ALERTS)
+    digest_hour: int = setting(
+        7, "hour of the day (UTC, 0-23) from which each coordinator's digest of the day is sent",
+        section=_ALERTS)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod

@@ -8,7 +8,9 @@ once, with the webhook body it is announced with, in the same transaction as
 the new status, in tables of its own (migration 0012) that a view rebuild does
 not touch. The webhook (`webhook`) POSTs each change, signed with HMAC-SHA256,
 retried with backoff until delivered or given up; what was delivered is kept, so
-a restart never sends it again.
+a restart never sends it again. Once a day, from ``LRS_DIGEST_HOUR``, each
+coordinator account with an e-mail address gets a digest of its programs only
+(`digest`) over SMTP, recorded per account and day.
 
 `config.AlertConfig` checks the settings; each problem names its setting.
 """

@@ -20,6 +20,13 @@ class AlertConfig:
     retry_seconds: float
     max_attempts: int
     poll_seconds: float
+    smtp_host: str
+    smtp_port: int
+    smtp_from: str
+    smtp_user: str
+    smtp_password: str
+    smtp_starttls: bool
+    digest_hour: int
     public_url: str
 
     @property
@@ -27,9 +34,13 @@ class AlertConfig:
         return bool(self.webhook_url)
 
     @property
+    def digest(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
     def enabled(self) -> bool:
         """Whether anything is configured (``lrs serve`` then runs the worker)."""
-        return self.webhook
+        return self.webhook or self.digest
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next call, after ``attempts`` failed ones (1, 2, ...)."""
@@ -48,7 +59,20 @@ class AlertConfig:
         secret = settings.alert_webhook_secret.encode()
         if secret and len(secret) < MIN_SECRET_BYTES:
             raise ConfigurationError(f"LRS_ALERT_WEBHOOK_SECRET must be at least {MIN_SECRET_BYTES} bytes")
+        if settings.smtp_host:
+            if not settings.smtp_from or "@" not in settings.smtp_from:
+                raise ConfigurationError("LRS_SMTP_FROM: an e-mail address is required with LRS_SMTP_HOST, "
+                                         f"got {settings.smtp_from!r}")
+            if not 0 < settings.smtp_port < 65536:
+                raise ConfigurationError(f"LRS_SMTP_PORT must be a port (1-65535), got {settings.smtp_port}")
+            if settings.smtp_password and not settings.smtp_user:
+                raise ConfigurationError("LRS_SMTP_USER: required with LRS_SMTP_PASSWORD")
+        if not 0 <= settings.digest_hour <= 23:
+            raise ConfigurationError(f"LRS_DIGEST_HOUR must be an hour of the day (0-23), got {settings.digest_hour}")
         return cls(
             webhook_url=url, webhook_secret=secret, webhook_timeout=settings.alert_webhook_timeout_seconds,
             retry_seconds=settings.alert_retry_seconds, max_attempts=settings.alert_max_attempts,
-            poll_seconds=settings.alert_poll_seconds, public_url=settings.public_url)
+            poll_seconds=settings.alert_poll_seconds, smtp_host=settings.smtp_host, smtp_port=settings.smtp_port,
+            smtp_from=settings.smtp_from, smtp_user=settings.smtp_user, smtp_password=settings.smtp_password,
+            smtp_starttls=settings.smtp_starttls, digest_hour=settings.digest_hour,
+            public_url=settings.public_url)

@@ -1,9 +1,10 @@
-"""The alerts worker: evaluate and deliver, on a clock that tests can set.
+"""The alerts worker: evaluate, deliver, digest, on a clock that tests can set.
 
 `AlertWorker.tick` does one round at the clock's time: the pairs' statuses are
 evaluated only when the mentoring view shows the whole log (while it lags, as
 during a rebuild, a pair could look at risk for want of the sessions not yet
-applied); then the webhook calls that are due are made. `run` repeats it every
+applied); then the webhook calls that are due are made, and from
+``LRS_DIGEST_HOUR`` on the day's digests are sent (`digest`). `run` repeats it every
 ``LRS_ALERT_POLL_SECONDS`` until stopped.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from lrs.alerts import changes, webhook
+from lrs.alerts import changes, digest, webhook
 from lrs.alerts.config import AlertConfig
 from lrs.services import Services
 
@@ -39,6 +40,8 @@ class Tick:
     evaluated: bool = False
     changes: list[changes.Change] = field(default_factory=list)
     delivery: webhook.Round | None = None
+    digests: list[str] = field(default_factory=list)
+    """The accounts sent their digest of the day."""
 
 
 class AlertWorker:
@@ -52,17 +55,30 @@ class AlertWorker:
         status = self.services.projections.status(utc_now())
         return any(v.name == VIEW and v.lag_seconds == 0 for v in status.views)
 
+    def evaluate(self, now: datetime) -> list[changes.Change] | None:
+        """The changes of the pairs' statuses at ``now``, recorded; None while the view lags."""
+        if not self.views_caught_up():
+            return None
+        return changes.evaluate(self.services.store.db, self.services.view_settings, epoch_us(now),
+                                public_url=self.config.public_url, deliver=self.config.webhook)
+
     def tick(self) -> Tick:
         now = self.clock()
         now_us = epoch_us(now)
         done = Tick()
-        if self.views_caught_up():
-            done.evaluated = True
-            done.changes = changes.evaluate(self.services.store.db, self.services.view_settings, now_us,
-                                            public_url=self.config.public_url, deliver=self.config.webhook)
+        found = self.evaluate(now)
+        if found is not None:
+            done.evaluated, done.changes = True, found
         if self.config.webhook:
             done.delivery = webhook.deliver_due(self.services.store.db, self.config, now_us, self.send)
+        if self.config.digest and now.hour >= self.config.digest_hour:
+            done.digests = self.send_digests(now)
         return done
+
+    def send_digests(self, now: datetime | None = None) -> list[str]:
+        """The day's digest to each coordinator who has not had it (whatever the hour)."""
+        return digest.send_due(self.services.store.db, self.services.accounts.list(), self.config,
+                               now or self.clock())
 
     def run(self, stop: threading.Event) -> None:
         """Tick until ``stop`` is set; a failed round is logged and the next one tried."""

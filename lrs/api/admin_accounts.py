@@ -1,11 +1,11 @@
 """The admin API for people's accounts, under ``/admin/accounts`` (scope ``admin``; issue 20).
 
 ``GET`` lists them, ``POST`` creates one (``name``, ``display_name``, ``role``,
-``programs``) and answers its one-time ``password`` once; ``GET /<name>``
+``programs``, ``email``) and answers its one-time ``password`` once; ``GET /<name>``
 reads one; ``POST /<name>/disable`` refuses it from now on and ends its
 sessions; ``POST /<name>/reset`` gives a new one-time password (to be changed
 at the next sign-in) and ends its sessions; ``POST /<name>/programs`` changes
-what it sees. Passwords and their hashes are never listed.
+what it sees, ``POST /<name>/email`` where its daily digest goes. Passwords and their hashes are never listed.
 
 ``GET /admin/access-log`` (`access_log_blueprint`) lists who read whom.
 """
@@ -26,7 +26,7 @@ from xapi import parameters
 from xapi.errors import FieldError
 from xapi.identifiers import agent_key
 
-_FIELDS = ("name", "display_name", "role", "programs", "allow_unknown")
+_FIELDS = ("name", "display_name", "role", "programs", "allow_unknown", "email")
 
 
 def blueprint() -> Blueprint:
@@ -50,15 +50,20 @@ def blueprint() -> Blueprint:
                 errors.append(FieldError(name, "required", "a non-empty string"))
         if isinstance(body.get("role"), str) and body["role"] not in ACCOUNT_ROLES:
             errors.append(FieldError("role", "role", "must be one of: " + ", ".join(ACCOUNT_ROLES)))
+        if "email" in body and not isinstance(body["email"], str):
+            errors.append(FieldError("email", "email", "an e-mail address (a string)"))
         if errors:
             raise HTTPError(400, "invalid account", errors)
         programs = granted_programs(body, required=False)
         try:
             account, password = services().accounts.create(
-                body["name"], display_name=body["display_name"], role=body["role"], programs=programs)
+                body["name"], display_name=body["display_name"], role=body["role"], programs=programs,
+                email=body.get("email", ""))
         except AccountError as exc:
             status = 409 if "exists already" in str(exc) else 400
-            raise HTTPError(status, "invalid account", [FieldError("name", "account", str(exc))]) from None
+            field = "email" if "e-mail" in str(exc) else "name"
+            raise HTTPError(status, "invalid account", [FieldError(field, field if field == "email" else "account",
+                                                                   str(exc))]) from None
         location = url_for(".read", name=account.name)
         return json_response({**account.as_dict(), "password": password}, 201,
                              {**NO_STORE, "Location": location})
@@ -95,6 +100,23 @@ def blueprint() -> Blueprint:
         if unknown:
             raise HTTPError(400, "invalid program grant", unknown)
         account = services().accounts.set_programs(name, granted_programs(body, required=True))
+        if account is None:
+            raise _not_found()
+        return json_response(account.as_dict())
+
+    @bp.post("/<name>/email")
+    def email(name: str) -> Response:
+        """Where the account's daily digest goes (issue 21 point 8); ``""`` for none."""
+        body: dict[str, Any] = json_object()
+        errors = [FieldError(n, "unknown-field", "not a field of this request") for n in body if n != "email"]
+        if not isinstance(body.get("email"), str):
+            errors.append(FieldError("email", "required", "an e-mail address, or \"\" for none"))
+        if errors:
+            raise HTTPError(400, "invalid e-mail address", errors)
+        try:
+            account = services().accounts.set_email(name, body["email"])
+        except AccountError as exc:
+            raise HTTPError(400, "invalid e-mail address", [FieldError("email", "email", str(exc))]) from None
         if account is None:
             raise _not_found()
         return json_response(account.as_dict())

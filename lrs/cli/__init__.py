@@ -9,7 +9,7 @@
 | `audit` | ``audit export|verify|checkpoint|backfill|history|replay`` |
 | `stream` | ``publish`` (the log onto NATS JetStream) |
 | `forwarding` | ``forwarding add|list|remove|records``, ``forward`` (statements to other LRSs) |
-| `alerts` | ``alerts run`` (webhook notifications of pairs' status changes) |
+| `alerts` | ``alerts run|send-digest`` (webhook on pairs' status changes, the coordinators' daily digest) |
 | `simulate` | ``simulate`` (the mentoring simulator, over HTTP) |
 
 `root` holds the group, its help (which lists every setting) and `main`, the

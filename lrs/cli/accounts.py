@@ -31,14 +31,15 @@ def accounts() -> None:
               help="what the account may do (only coordinator and admin open the dashboard)")
 @click.option("--programs", default="all", show_default=True,
               help="program IRIs it may see in the coordinator views, comma-separated, or all")
+@click.option("--email", default="", help="where the account's daily digest of its programs goes (LRS_SMTP_HOST)")
 @ALLOW_UNKNOWN
-def create(name: str, display_name: str, role: str, programs: str, allow_unknown: bool) -> int:
+def create(name: str, display_name: str, role: str, programs: str, email: str, allow_unknown: bool) -> int:
     """Create account NAME and print it as JSON with a one-time password (shown only now)."""
     with context.services() as services:
         try:
             account, password = services.accounts.create(
                 name, display_name=display_name, role=role,
-                programs=_programs(services, programs, allow_unknown))
+                programs=_programs(services, programs, allow_unknown), email=email)
         except (AccountError, InvalidPrograms) as exc:
             raise Invalid(str(exc)) from None
     return _print({**account.as_dict(), "password": password})
@@ -86,6 +87,21 @@ def programs(name: str, programs: str, allow_unknown: bool) -> int:
         try:
             changed = services.accounts.set_programs(name, _programs(services, programs, allow_unknown))
         except InvalidPrograms as exc:
+            raise Invalid(str(exc)) from None
+    if changed is None:
+        raise Failed(f"no account {name!r}")
+    return _print(changed.as_dict())
+
+
+@accounts.command()
+@click.argument("name")
+@click.argument("address")
+def email(name: str, address: str) -> int:
+    """Send account NAME's daily digest to ADDRESS ("" for no digest)."""
+    with context.services() as services:
+        try:
+            changed = services.accounts.set_email(name, address)
+        except AccountError as exc:
             raise Invalid(str(exc)) from None
     if changed is None:
         raise Failed(f"no account {name!r}")

@@ -20,18 +20,20 @@ log = logging.getLogger("lrs.alerts")
 
 @click.group()
 def alerts() -> None:
-    """Notify when a pair's status changes (webhook)."""
+    """Notify when a pair's status changes (webhook) and send the daily digests (e-mail)."""
 
 
 def _config() -> AlertConfig:
     config = AlertConfig.from_settings(context.settings())
     if not config.enabled:
-        raise Refused("LRS_ALERT_WEBHOOK_URL: alerts are not configured")
+        raise Refused("LRS_ALERT_WEBHOOK_URL: alerts are not configured (set it, or LRS_SMTP_HOST for the digest)")
     return config
 
 
 @alerts.command()
-@click.option("--once", is_flag=True, help="one round (evaluate, deliver what is due), print it as JSON, and exit")
+@click.option("--once", is_flag=True,
+              help="one round (evaluate, deliver what is due, the digests from LRS_DIGEST_HOUR), print it as JSON, "
+              "and exit")
 @PARENT_PIPE
 def run(once: bool, parent_pipe: int | None) -> int:
     """Evaluate the pairs' statuses and deliver the notifications, until SIGTERM or SIGINT.
@@ -53,6 +55,7 @@ def run(once: bool, parent_pipe: int | None) -> int:
             "delivered": delivery.delivered if delivery else 0,
             "failed": delivery.failed if delivery else 0,
             "given_up": delivery.given_up if delivery else 0,
+            "digests": tick.digests,
         }).decode())
         return 0
     context.log_as_json()
@@ -66,7 +69,29 @@ def run(once: bool, parent_pipe: int | None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     stop_with_parent(parent_pipe)
     with context.services() as services:
-        log.info("alerts worker: webhook %s; every %g s", config.webhook_url, config.poll_seconds)
+        log.info("alerts worker: webhook %s; digest %s; every %g s", config.webhook_url or "off",
+                 f"at {config.digest_hour}:00 UTC" if config.digest else "off", config.poll_seconds)
         AlertWorker(services, config).run(stop)
     log.info("alerts worker: stopped")
+    return 0
+
+
+@alerts.command("send-digest")
+def send_digest() -> int:
+    """Send today's digest now (whatever LRS_DIGEST_HOUR says) to each coordinator who has not had it.
+
+    The pairs' statuses are evaluated first (when the views are up to date). Prints
+    the accounts sent to as JSON. Needs LRS_SMTP_HOST and LRS_SMTP_FROM.
+    """
+    from lrs.alerts.worker import AlertWorker, utc_now
+
+    config = _config()
+    if not config.digest:
+        raise Refused("LRS_SMTP_HOST: the digest is not configured (the SMTP server to send it through)")
+    with context.services() as services:
+        worker = AlertWorker(services, config)
+        now = utc_now()
+        worker.evaluate(now)
+        sent = worker.send_digests(now)
+    click.echo(orjson.dumps({"sent": sent}).decode())
     return 0

@@ -8,7 +8,9 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from email.message import Message
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -127,3 +129,47 @@ def a_pair(client: Any) -> None:
     post(client,
          f.enrolment(f.GRACE, "mentor"), f.enrolment(f.ADA, "mentee"), f.pairing(f.GRACE, f.ADA),
          f.session(f.ADA, f.GRACE, "2026-01-10T10:00:00Z"))
+
+
+@dataclass
+class Mailbox:
+    """A real SMTP server (aiosmtpd) on a local port: the messages it accepted."""
+
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+    controller: Any = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        mailbox = self
+
+        class Handler:
+            async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+                parsed = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
+                mailbox.messages.append(parsed)  # type: ignore[arg-type]
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    found = Mailbox(_free_port())
+    found.start()
+    yield found
+    found.stop()
+
+
+@pytest.fixture
+def digest_config(config: AlertConfig, mailbox: Mailbox) -> AlertConfig:
+    return replace(config, smtp_host="127.0.0.1", smtp_port=mailbox.port, smtp_from="lrs@lrs.test", digest_hour=7)

@@ -53,3 +53,50 @@ def test_run_without_alerts_configured_says_what_to_set(env: Any, capsys: pytest
     env.delenv("LRS_ALERT_WEBHOOK_URL")
     assert main(["alerts", "run", "--once"]) == 2
     assert capsys.readouterr().err.startswith("lrs: LRS_ALERT_WEBHOOK_URL: alerts are not configured")
+
+
+def test_send_digest_sends_todays_digest_to_each_coordinator_with_an_address(
+        env: Any, a_pair: None, project: Any, mailbox: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    env.setenv("LRS_SMTP_HOST", "127.0.0.1")
+    env.setenv("LRS_SMTP_PORT", str(mailbox.port))
+    env.setenv("LRS_SMTP_FROM", "lrs@lrs.test")
+    project()
+    assert main(["accounts", "create", "carol", "--display-name", "Carol", "--email", "carol@example.org"]) == 0
+    capsys.readouterr()
+    assert main(["alerts", "send-digest"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"sent": ["carol"]}
+    [mail] = mailbox.messages
+    assert mail["To"] == "carol@example.org" and "Grace Mentor and Ada Mentee" in mail.get_content()
+    assert main(["alerts", "send-digest"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"sent": []} and len(mailbox.messages) == 1
+
+
+@pytest.mark.parametrize(("variables", "named"), [
+    ({"LRS_SMTP_HOST": "127.0.0.1"}, "LRS_SMTP_FROM"),
+    ({"LRS_SMTP_HOST": "127.0.0.1", "LRS_SMTP_FROM": "lrs@lrs.test", "LRS_SMTP_PASSWORD": "pw"}, "LRS_SMTP_USER"),
+    ({"LRS_SMTP_HOST": "127.0.0.1", "LRS_SMTP_FROM": "lrs@lrs.test", "LRS_SMTP_PORT": "70000"}, "LRS_SMTP_PORT"),
+    ({"LRS_SMTP_STARTTLS": "maybe"}, "LRS_SMTP_STARTTLS"),
+    ({"LRS_DIGEST_HOUR": "24"}, "LRS_DIGEST_HOUR"),
+])
+def test_a_bad_smtp_setting_is_one_line_naming_it(env: Any, capsys: pytest.CaptureFixture[str],
+                                                  variables: dict[str, str], named: str) -> None:
+    for name, value in variables.items():
+        env.setenv(name, value)
+    assert main(["alerts", "send-digest"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"lrs: {named}")
+
+
+def test_send_digest_without_smtp_says_what_to_set(env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["alerts", "send-digest"]) == 2
+    assert capsys.readouterr().err.startswith("lrs: LRS_SMTP_HOST: the digest is not configured")
+
+
+def test_an_accounts_address_is_set_and_checked(env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["accounts", "create", "carol", "--display-name", "Carol"]) == 0
+    assert json.loads(capsys.readouterr().out)["email"] == ""
+    assert main(["accounts", "email", "carol", "carol@example.org"]) == 0
+    assert json.loads(capsys.readouterr().out)["email"] == "carol@example.org"
+    assert main(["accounts", "email", "carol", "not an address"]) == 2
+    assert "not an e-mail address" in capsys.readouterr().err
+    assert main(["accounts", "email", "nobody", "a@example.org"]) == 1
