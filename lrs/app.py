@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import Flask
 
+from lrs.api.authentication import TRUSTED_PROXIES, Authentication
 from lrs.api.http import MAX_JSON_DEPTH
+from lrs.api.xapi.http import XAPIDependencies
 from lrs.ops.request_log import configure_logging
 from lrs.services import Services
 from lrs.settings import Settings
@@ -16,7 +18,12 @@ from lrs.settings import Settings
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     """Build the LRS. ``config`` is a `Settings` or environment-style overrides
-    (``{"LRS_DATABASE_URL": ...}``) on top of the process environment."""
+    (``{"LRS_DATABASE_URL": ...}``) on top of the process environment.
+
+    This is the composition root: the process's components (`Services`) and the
+    one `Authentication` are built here and handed to each blueprint and
+    middleware, which never look them up. ``app.extensions["lrs"]`` keeps the
+    components for whoever holds the app (closing them, tests)."""
     if isinstance(config, Settings):
         settings = config
     else:
@@ -25,25 +32,29 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     configure_logging(settings.log_level)  # issue 12: JSON lines on stderr
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config[MAX_JSON_DEPTH] = settings.max_json_depth
+    app.config[TRUSTED_PROXIES] = settings.trusted_proxies
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["lrs"] = Services.build(settings)
+    services = Services.build(settings)
+    app.extensions["lrs"] = services
+    authenticate = Authentication(services.credentials, services.tokens, services.throttle,
+                                  settings.public_url)
 
     from lrs import api
     from lrs.api import xapi as resources
 
-    resources.init_app(app)
-    api.init_app(app)
-    _mount_dashboard(app, settings)
-    _mount_coordinator_api(app, settings)  # issue 5: /coordinator
-    _observe(app, settings)  # issue 12: last, so that its middleware sees every request
+    resources.init_app(app, XAPIDependencies(services.store, settings, authenticate))
+    api.init_app(app, services, authenticate)
+    _mount_dashboard(app, services)
+    _mount_coordinator_api(app, services, authenticate)  # issue 5: /coordinator
+    _observe(app, services, authenticate)  # issue 12: last, so that its middleware sees every request
     return app
 
 
 # --- coordinator API (issue 5) ---
-def _mount_coordinator_api(app: Flask, settings: Settings) -> None:
+def _mount_coordinator_api(app: Flask, services: Services, authenticate: Authentication) -> None:
     """The coordinator API at /coordinator, given the database, the view settings and
     the LRS's own authentication."""
-    from lrs.api.authentication import authenticate, require
+    from lrs.api.authentication import require
     from lrs.api.coordinator import routes as coordinator_api
     from lrs.credentials import ADMIN
 
@@ -51,26 +62,25 @@ def _mount_coordinator_api(app: Flask, settings: Settings) -> None:
         require(authenticate(), frozenset({scope, ADMIN}))
 
     bp = coordinator_api.blueprint(
-        app.extensions["lrs"].store.db,
-        app.extensions["lrs"].view_settings,
+        services.store.db,
+        services.view_settings,
         authorize,
         grant=lambda: authenticate().programs,  # issue 20: the caller's programs
-        record_read=lambda person, program, endpoint: app.extensions["lrs"].access_log.record(
+        record_read=lambda person, program, endpoint: services.access_log.record(
             f"credential:{authenticate().credential.key}", person, program, endpoint),
     )
     app.register_blueprint(bp)
 
 
 # --- coordinator dashboard (issue 10) ---
-def _mount_dashboard(app: Flask, settings: Settings) -> None:
+def _mount_dashboard(app: Flask, services: Services) -> None:
     """The dashboard at /dashboard/, given what it needs: it lives with the
     views in `projections/`, which never import `lrs/`."""
     from lrs.api import dashboard
     from lrs.api.people import DashboardPeople
     from lrs.tokens import stored_secret
 
-    services: Services = app.extensions["lrs"]
-
+    settings = services.settings
     dashboard.init_app(app, dashboard.DashboardConfig(
         database=services.store.db,
         views=services.view_settings,
@@ -123,7 +133,7 @@ def _dashboard_record(services: Services, settings: Settings) -> Any:
 
 
 # --- running it in production (issue 12) ---
-def _observe(app: Flask, settings: Settings) -> None:
+def _observe(app: Flask, services: Services, authenticate: Authentication) -> None:
     """Health checks, metrics (the store reports its appends to them) and the
     request log; the log's first line says what started."""
     import logging
@@ -131,10 +141,10 @@ def _observe(app: Flask, settings: Settings) -> None:
     from lrs.api import boundary, health, observability
     from lrs.ops.request_log import fields
 
-    services: Services = app.extensions["lrs"]
-    boundary.init_app(app)  # issue 17: unstorable text, bodies read whole or refused
+    settings = services.settings
+    boundary.init_app(app, settings)  # issue 17: unstorable text, bodies read whole or refused
     health.init_app(app, services)
-    services.store.observer = observability.init_app(app, settings)
+    services.store.observer = observability.init_app(app, settings, authenticate)
     logging.getLogger("lrs.startup").info("startup", extra=fields(
         pid=os.getpid(), store=settings.dialect, log_level=settings.log_level,
         metrics_access=settings.metrics_access, metrics_port=settings.metrics_port or None))

@@ -13,13 +13,18 @@ from lrs.api import (
     projections,  # issue 5: GET /projections/status
     tokens,
 )
+from lrs.api.authentication import Authentication
+from lrs.services import Services
 
 
-def init_app(app: Flask) -> None:
-    app.register_blueprint(tokens.blueprint())
-    app.register_blueprint(credentials.blueprint())
-    app.register_blueprint(admin_accounts.blueprint())
-    app.register_blueprint(admin_accounts.access_log_blueprint())
-    app.register_blueprint(projections.blueprint())
-    app.register_blueprint(audit.blueprint())
-    app.register_blueprint(forwarding.blueprint())
+def init_app(app: Flask, services: Services, authenticate: Authentication) -> None:
+    """Each blueprint handed what it uses, by the composition root (`lrs.app`)."""
+    database = services.store.db
+    app.register_blueprint(tokens.blueprint(authenticate, services.tokens))
+    app.register_blueprint(credentials.blueprint(authenticate, services.credentials, database))
+    app.register_blueprint(admin_accounts.blueprint(authenticate, services.accounts, services.sessions, database))
+    app.register_blueprint(admin_accounts.access_log_blueprint(authenticate, services.access_log))
+    # Asked on each request: a test may give the process another runner.
+    app.register_blueprint(projections.blueprint(authenticate, lambda: services.projections))
+    app.register_blueprint(audit.blueprint(authenticate, services.store, services.settings, services.projections))
+    app.register_blueprint(forwarding.blueprint(authenticate, database))

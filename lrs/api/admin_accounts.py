@@ -16,12 +16,14 @@ from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 
-from lrs.access_log import MAX_LIMIT
-from lrs.accounts import ACCOUNT_ROLES, AccountError
-from lrs.api.authentication import authenticate, require
+from lrs.access_log import MAX_LIMIT, AccessLog
+from lrs.accounts import ACCOUNT_ROLES, AccountError, AccountStore
+from lrs.api.authentication import Authentication, require
 from lrs.api.credentials import ADMIN_SCOPES, NO_STORE, granted_programs
 from lrs.api.errors import HTTPError, handle_errors
-from lrs.api.http import json_object, json_response, services
+from lrs.api.http import json_object, json_response
+from lrs.sessions import SessionStore
+from lrs.store.database import Database
 from xapi import parameters
 from xapi.errors import FieldError
 from xapi.identifiers import agent_key
@@ -29,7 +31,8 @@ from xapi.identifiers import agent_key
 _FIELDS = ("name", "display_name", "role", "programs", "allow_unknown", "email")
 
 
-def blueprint() -> Blueprint:
+def blueprint(authenticate: Authentication, accounts: AccountStore, sessions: SessionStore,
+              database: Database) -> Blueprint:
     bp = Blueprint("admin_accounts", __name__, url_prefix="/admin/accounts")
     handle_errors(bp)
 
@@ -39,7 +42,7 @@ def blueprint() -> Blueprint:
 
     @bp.get("")
     def list_accounts() -> Response:
-        return json_response({"accounts": [a.as_dict() for a in services().accounts.list()]})
+        return json_response({"accounts": [a.as_dict() for a in accounts.list()]})
 
     @bp.post("")
     def create() -> Response:
@@ -54,9 +57,9 @@ def blueprint() -> Blueprint:
             errors.append(FieldError("email", "email", "an e-mail address (a string)"))
         if errors:
             raise HTTPError(400, "invalid account", errors)
-        programs = granted_programs(body, required=False)
+        programs = granted_programs(body, database, required=False)
         try:
-            account, password = services().accounts.create(
+            account, password = accounts.create(
                 body["name"], display_name=body["display_name"], role=body["role"], programs=programs,
                 email=body.get("email", ""))
         except AccountError as exc:
@@ -70,25 +73,25 @@ def blueprint() -> Blueprint:
 
     @bp.get("/<name>")
     def read(name: str) -> Response:
-        account = services().accounts.get(name)
+        account = accounts.get(name)
         if account is None:
             raise _not_found()
         return json_response(account.as_dict())
 
     @bp.post("/<name>/disable")
     def disable(name: str) -> Response:
-        account = services().accounts.disable(name)
+        account = accounts.disable(name)
         if account is None:
             raise _not_found()
-        services().sessions.end_all("account", name)
+        sessions.end_all("account", name)
         return json_response(account.as_dict())
 
     @bp.post("/<name>/reset")
     def reset(name: str) -> Response:
-        reset = services().accounts.reset(name)
+        reset = accounts.reset(name)
         if reset is None:
             raise _not_found()
-        services().sessions.end_all("account", name)
+        sessions.end_all("account", name)
         account, password = reset
         return json_response({**account.as_dict(), "password": password}, headers=NO_STORE)
 
@@ -99,7 +102,7 @@ def blueprint() -> Blueprint:
                    for n in body if n not in ("programs", "allow_unknown")]
         if unknown:
             raise HTTPError(400, "invalid program grant", unknown)
-        account = services().accounts.set_programs(name, granted_programs(body, required=True))
+        account = accounts.set_programs(name, granted_programs(body, database, required=True))
         if account is None:
             raise _not_found()
         return json_response(account.as_dict())
@@ -128,7 +131,7 @@ def _not_found() -> HTTPError:
     return HTTPError(404, "no account with this name")
 
 
-def access_log_blueprint() -> Blueprint:
+def access_log_blueprint(authenticate: Authentication, reads: AccessLog) -> Blueprint:
     """``GET /admin/access-log?person=AGENT&reader=READER&account=NAME&limit=N`` (admin):
     who read whom, newest first, for a person (an Agent as JSON, or its agent key) and/or
     a reader (``account:NAME``, ``credential:KEY``, ``oidc:ISSUER|SUB``; ``account=NAME``
@@ -164,7 +167,7 @@ def access_log_blueprint() -> Blueprint:
             errors.append(FieldError("limit", "limit", f"an integer from 1 to {MAX_LIMIT}"))
         if errors:
             raise HTTPError(400, "invalid parameters", errors)
-        found = services().access_log.find(person=person, reader=reader, limit=int(limit))
+        found = reads.find(person=person, reader=reader, limit=int(limit))
         return json_response({"reads": [r.as_dict() for r in found]})
 
     return bp

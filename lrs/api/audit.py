@@ -17,14 +17,17 @@ from __future__ import annotations
 import orjson
 from flask import Blueprint, Response, request
 
-from lrs.api.authentication import authenticate, require
+from lrs.api.authentication import Authentication, require
 from lrs.api.errors import HTTPError, handle_errors
-from lrs.api.http import json_object, json_response, services
+from lrs.api.http import json_object, json_response
 from lrs.audit import feed as audit_feed
 from lrs.audit import replay as audit_replay
 from lrs.audit.auditor import Audit
 from lrs.audit.checkpoint import CheckpointError
 from lrs.credentials import ADMIN, AUDIT_READ
+from lrs.runner import ProjectionRunner
+from lrs.settings import Settings
+from lrs.store.application import LearningRecordStore
 from xapi.errors import FieldError
 from xapi.parameters import single_values
 from xapi.schemas.primitives import is_uuid
@@ -33,7 +36,8 @@ AUDIT_SCOPES = frozenset({AUDIT_READ, ADMIN})
 NDJSON = "application/x-ndjson"
 
 
-def blueprint() -> Blueprint:
+def blueprint(authenticate: Authentication, store: LearningRecordStore, settings: Settings,
+              runner: ProjectionRunner) -> Blueprint:
     bp = Blueprint("audit", __name__, url_prefix="/audit")
     handle_errors(bp)
 
@@ -50,14 +54,14 @@ def blueprint() -> Blueprint:
             raise HTTPError(400, "invalid feed parameters", errors)
         # The generator runs after this function returns: it holds the store, not
         # the request, and reads one batch at a time (constant memory).
-        lines = audit_feed.ndjson(_audit().events(f))
+        lines = audit_feed.ndjson(Audit(store, settings).events(f))
         return Response(lines, mimetype=NDJSON, headers={"Cache-Control": "no-store"})
 
     @bp.route("/verify", methods=["GET", "POST"])
     def verify() -> Response:
         checkpoint = _checkpoint_parameter()
         try:
-            result = _audit().verify(checkpoint)
+            result = Audit(store, settings).verify(checkpoint)
         except CheckpointError as exc:
             raise HTTPError(400, str(exc), [FieldError("checkpoint", "checkpoint", str(exc))]) from None
         return json_response(result.as_dict())
@@ -65,7 +69,7 @@ def blueprint() -> Blueprint:
     @bp.route("/checkpoint", methods=["GET"])
     def checkpoint() -> Response:
         try:
-            made = _audit().checkpoint()
+            made = Audit(store, settings).checkpoint()
         except CheckpointError as exc:
             raise HTTPError(409, str(exc), [FieldError("", "checkpoint-key", str(exc))]) from None
         return json_response(made, headers={"Cache-Control": "no-store"})
@@ -75,7 +79,7 @@ def blueprint() -> Blueprint:
         if not is_uuid(statement_id):
             raise HTTPError(400, "not a statement id", [
                 FieldError("statementId", "uuid", f"{statement_id!r} is not a UUID")])
-        history = _audit().statement_history(statement_id)
+        history = Audit(store, settings).statement_history(statement_id)
         if history is None:
             raise HTTPError(404, "the LRS holds no event about this statement")
         return json_response(history)
@@ -90,9 +94,8 @@ def blueprint() -> Blueprint:
                 errors.append(FieldError("until", "position-or-time", problem))
         if errors:
             raise HTTPError(400, "invalid replay parameters", errors)
-        runner = services().projections
         try:
-            outcome = audit_replay.replay(services().store, runner.views, runner.positions(), name, until)
+            outcome = audit_replay.replay(store, runner.views, runner.positions(), name, until)
         except audit_replay.UnknownView as exc:
             raise HTTPError(404, str(exc)) from None
         except audit_replay.ReplayRefused as exc:
@@ -100,10 +103,6 @@ def blueprint() -> Blueprint:
         return json_response(outcome.as_dict())
 
     return bp
-
-
-def _audit() -> Audit:
-    return Audit(services().store, services().settings)
 
 
 def _args() -> dict[str, list[str]]:

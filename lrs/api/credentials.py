@@ -13,10 +13,10 @@ from typing import Any
 
 from flask import Blueprint, Response, url_for
 
-from lrs.api.authentication import authenticate, require
+from lrs.api.authentication import Authentication, require
 from lrs.api.errors import HTTPError, handle_errors
-from lrs.api.http import json_object, json_response, services
-from lrs.credentials import ADMIN, ROLES, SCOPES, Credential
+from lrs.api.http import json_object, json_response
+from lrs.credentials import ADMIN, ROLES, SCOPES, Credential, CredentialStore
 from lrs.grants import (
     ALL,
     InvalidPrograms,
@@ -24,6 +24,7 @@ from lrs.grants import (
     parse_programs,
     unknown_programs,
 )
+from lrs.store.database import Database
 from xapi.errors import FieldError
 
 ADMIN_SCOPES = frozenset({ADMIN})
@@ -32,7 +33,7 @@ _FIELDS = ("role", "scopes", "label", "programs", "allow_unknown")
 _MAX_LABEL = 200
 
 
-def blueprint() -> Blueprint:
+def blueprint(authenticate: Authentication, credentials: CredentialStore, database: Database) -> Blueprint:
     bp = Blueprint("admin_credentials", __name__, url_prefix="/admin/credentials")
     handle_errors(bp)
 
@@ -42,14 +43,14 @@ def blueprint() -> Blueprint:
 
     @bp.route("", methods=["GET"])
     def list_credentials() -> Response:
-        return json_response({"credentials": [c.as_dict() for c in services().credentials.list()]})
+        return json_response({"credentials": [c.as_dict() for c in credentials.list()]})
 
     @bp.route("", methods=["POST"])
     def create() -> Response:
         body = json_object()
         role, scopes, label = _creation(body)
-        programs = granted_programs(body, required=False)
-        credential, secret = services().credentials.create(role=role, scopes=scopes, label=label,
+        programs = granted_programs(body, database, required=False)
+        credential, secret = credentials.create(role=role, scopes=scopes, label=label,
                                                            programs=programs)
         location = url_for(".read", key=credential.key)
         return json_response(
@@ -58,20 +59,20 @@ def blueprint() -> Blueprint:
 
     @bp.route("/<key>", methods=["GET"])
     def read(key: str) -> Response:
-        credential = services().credentials.get(key)
+        credential = credentials.get(key)
         if credential is None:
             raise _not_found()
         return json_response(credential.as_dict())
 
     @bp.route("/<key>/revoke", methods=["POST"])
     def revoke(key: str) -> Response:
-        if not services().credentials.revoke(key):
+        if not credentials.revoke(key):
             raise _not_found()
-        return json_response(_get(key).as_dict())
+        return json_response(_get(credentials, key).as_dict())
 
     @bp.route("/<key>/rotate", methods=["POST"])
     def rotate(key: str) -> Response:
-        rotated = services().credentials.rotate(key)
+        rotated = credentials.rotate(key)
         if rotated is None:
             raise _not_found()
         credential, secret = rotated
@@ -84,7 +85,7 @@ def blueprint() -> Blueprint:
                    for name in body if name not in ("programs", "allow_unknown")]
         if unknown:
             raise HTTPError(400, "invalid program grant", unknown)
-        changed = services().credentials.set_programs(key, granted_programs(body, required=True))
+        changed = credentials.set_programs(key, granted_programs(body, database, required=True))
         if changed is None:
             raise _not_found()
         return json_response(changed.as_dict())
@@ -92,7 +93,7 @@ def blueprint() -> Blueprint:
     return bp
 
 
-def granted_programs(body: dict[str, Any], *, required: bool) -> ProgramGrant:
+def granted_programs(body: dict[str, Any], database: Database, *, required: bool) -> ProgramGrant:
     """The ``programs`` of a body (``"all"`` or IRIs; every program when absent and
     not ``required``); 400 for anything else, and for IRIs that no statement has named
     unless ``"allow_unknown": true`` (a typo must not grant nothing silently)."""
@@ -109,7 +110,7 @@ def granted_programs(body: dict[str, Any], *, required: bool) -> ProgramGrant:
         grant = parse_programs(body["programs"])
     except InvalidPrograms as exc:
         raise HTTPError(400, "invalid program grant", [FieldError("programs", "programs", str(exc))]) from None
-    unknown = [] if allow else unknown_programs(services().store.db, grant)
+    unknown = [] if allow else unknown_programs(database, grant)
     if unknown:
         raise HTTPError(400, "unknown programs", [
             FieldError("programs", "unknown-program",
@@ -144,8 +145,8 @@ def _creation(body: dict[str, Any]) -> tuple[str | None, list[str] | None, str]:
     return role, scopes, label
 
 
-def _get(key: str) -> Credential:
-    credential = services().credentials.get(key)
+def _get(credentials: CredentialStore, key: str) -> Credential:
+    credential = credentials.get(key)
     if credential is None:
         raise _not_found()
     return credential

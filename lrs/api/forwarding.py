@@ -14,22 +14,22 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
-from lrs.api.authentication import authenticate, require
+from lrs.api.authentication import Authentication, require
 from lrs.api.errors import HTTPError, handle_errors
-from lrs.api.http import json_object, json_response, services
+from lrs.api.http import json_object, json_response
 from lrs.credentials import ADMIN
 from lrs.forwarding.registry import ForwarderExists, ForwarderRegistry, InvalidForwarder
+from lrs.store.database import Database
 from xapi.errors import FieldError
 
 _FIELDS = ("url", "key", "secret", "verbs", "activities", "version", "name")
 _OUTCOMES = ("conflict", "refused")
 
 
-def _registry() -> ForwarderRegistry:
-    return ForwarderRegistry(services().store.db)
+def blueprint(authenticate: Authentication, database: Database) -> Blueprint:
+    def _registry() -> ForwarderRegistry:
+        return ForwarderRegistry(database)
 
-
-def blueprint() -> Blueprint:
     bp = Blueprint("admin_forwarding", __name__, url_prefix="/admin/forwarding")
     handle_errors(bp)
 

@@ -15,17 +15,11 @@ from typing import Any
 import orjson
 from flask import Response, current_app, request
 
-from lrs.services import Services
 from xapi.errors import FieldError, XAPIError
 from xapi.limits import json_depth_errors, nul_errors
 
 MAX_JSON_DEPTH = "LRS_MAX_JSON_DEPTH"
 """The app's configuration key holding ``Settings.max_json_depth`` (set by `lrs.app`)."""
-
-
-def services() -> Services:
-    """The process's components (`lrs.services`), until each blueprint is handed its own."""
-    return current_app.extensions["lrs"]  # type: ignore[no-any-return]
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, g, request
 
-from lrs.api.authentication import authenticate, require
+from lrs.api.authentication import Authentication, require
 from lrs.api.errors import HTTPError, handle_errors
 from lrs.api.health import readiness
 from lrs.credentials import ADMIN
@@ -142,7 +142,7 @@ def metrics() -> Metrics:
     return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
 
 
-def init_app(app: Flask, settings: Settings) -> Metrics:
+def init_app(app: Flask, settings: Settings, authenticate: Authentication) -> Metrics:
     """Metrics for this process, the teardown hook, ``/metrics`` and the middleware
     (to be called last: it must wrap every other middleware)."""
     from lrs.ops.metrics import Metrics
@@ -160,12 +160,12 @@ def init_app(app: Flask, settings: Settings) -> Metrics:
         if principal is not None:
             observed["credential"] = principal.credential.key
 
-    app.register_blueprint(metrics_blueprint(settings))
+    app.register_blueprint(metrics_blueprint(settings, authenticate))
     app.wsgi_app = RequestObserver(app.wsgi_app, built)  # type: ignore[method-assign]
     return built
 
 
-def metrics_blueprint(settings: Settings) -> Blueprint:
+def metrics_blueprint(settings: Settings, authenticate: Authentication) -> Blueprint:
     bp = Blueprint("metrics", __name__)
     handle_errors(bp)
 

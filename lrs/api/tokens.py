@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from lrs.api.authentication import authenticate
+from lrs.api.authentication import Authentication
 from lrs.api.errors import handle_errors
-from lrs.api.http import json_response, services
+from lrs.api.http import json_response
+from lrs.tokens import Tokens
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-def blueprint() -> Blueprint:
+def blueprint(authenticate: Authentication, tokens: Tokens) -> Blueprint:
     bp = Blueprint("auth", __name__, url_prefix="/auth")
     handle_errors(bp)
 
@@ -21,7 +22,7 @@ def blueprint() -> Blueprint:
         # Basic only: a token is not exchanged for another, so none outlives its
         # credential's secret by more than one lifetime.
         principal = authenticate(bearer=False)
-        issued = services().tokens.issue(principal.credential)
+        issued = tokens.issue(principal.credential)
         return json_response(
             {
                 "access_token": issued.access_token,
@@ -34,6 +35,6 @@ def blueprint() -> Blueprint:
 
     @bp.route("/jwks.json", methods=["GET"])
     def jwks() -> Response:
-        return json_response(services().tokens.jwks(), headers={"Cache-Control": "max-age=300"})
+        return json_response(tokens.jwks(), headers={"Cache-Control": "max-age=300"})
 
     return bp

@@ -35,6 +35,7 @@ from lrs.api.boundary.text import (
     parameter_refusal,
     path_refusal,
 )
+from lrs.settings import Settings
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -125,14 +126,13 @@ def _form_refusal(environ: dict[str, Any]) -> Refusal | None:
     return pairs_refusal(pairs, where="form")
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, settings: Settings) -> None:
     """Wrap the application (after the xAPI middleware, before the request log)."""
     from lrs.api.authentication import CHALLENGE
     from lrs.api.xapi import PREFIX
     from lrs.api.xapi.cors import EXPOSED_HEADERS
     from xapi.versions import VERSION_HEADER, find, unversioned
 
-    settings = app.extensions["lrs"].settings
     default = unversioned(settings.xapi_unversioned_version)
     version_key = "HTTP_" + VERSION_HEADER.upper().replace("-", "_")
 

@@ -15,28 +15,30 @@ from lrs.api.xapi import (
 )
 from lrs.api.xapi.alternate import AlternateSyntax
 from lrs.api.xapi.cors import CORS
-from lrs.api.xapi.http import init_blueprint
+from lrs.api.xapi.http import XAPIDependencies, init_blueprint
 from xapi.versions import unversioned
 
 PREFIX = "/xapi"
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, lrs: XAPIDependencies) -> None:
+    """The xAPI resources, handed what they use by the composition root (`lrs.app`)."""
+    default = unversioned(lrs.settings.xapi_unversioned_version)
     bp = Blueprint("xapi", __name__, url_prefix=PREFIX)
-    init_blueprint(bp, unversioned(app.extensions["lrs"].settings.xapi_unversioned_version))
+    init_blueprint(bp, default)
     about.register(bp)
-    statements.register(bp)
-    state.register(bp)
-    activity_profile.register(bp)
-    agent_profile.register(bp)
-    activities.register(bp)
-    agents.register(bp)
+    statements.register(bp, lrs)
+    state.register(bp, lrs)
+    activity_profile.register(bp, lrs)
+    agent_profile.register(bp, lrs)
+    activities.register(bp, lrs)
+    agents.register(bp, lrs)
     app.register_blueprint(bp)
     # Outermost first: CORS headers go on every response, the alternate syntax's 400s included.
     app.wsgi_app = CORS(  # type: ignore[method-assign]
         AlternateSyntax(
             app.wsgi_app, max_request_bytes=app.config["MAX_CONTENT_LENGTH"], prefix=PREFIX
         ),
-        unversioned=unversioned(app.extensions["lrs"].settings.xapi_unversioned_version),
+        unversioned=default,
         prefix=PREFIX,
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint
 
 from lrs.api.xapi import documents
+from lrs.api.xapi.http import XAPIDependencies
 from xapi.documents import DocumentKind
 
 READ = frozenset({"profile", "all", "all/read"})
 WRITE = frozenset({"profile", "all"})
 
 
-def register(bp: Blueprint) -> None:
+def register(bp: Blueprint, lrs: XAPIDependencies) -> None:
     documents.register(
-        bp, DocumentKind.ACTIVITY_PROFILE, "/activities/profile", read=READ, write=WRITE
+        bp, lrs, DocumentKind.ACTIVITY_PROFILE, "/activities/profile", read=READ, write=WRITE
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, request
 
-from lrs.api.http import json_response, services
-from lrs.api.xapi.auth import READ_ALL, authenticate, require
-from lrs.api.xapi.http import xapi_version
+from lrs.api.http import json_response
+from lrs.api.xapi.auth import READ_ALL, require
+from lrs.api.xapi.http import XAPIDependencies, xapi_version
 from xapi.persons import parse_agents_request
 
 READ = READ_ALL
@@ -14,14 +16,14 @@ READ = READ_ALL
 the scopes that read every statement."""
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/agents", "get_agents", get_person, methods=["GET", "HEAD"])
+def register(bp: Blueprint, lrs: XAPIDependencies) -> None:
+    bp.add_url_rule("/agents", "get_agents", partial(get_person, lrs), methods=["GET", "HEAD"])
 
 
-def get_person() -> Response:
+def get_person(lrs: XAPIDependencies) -> Response:
     """The Person: the Agent's identifier, the one linked to it, and the names known for them."""
-    principal = authenticate()
+    principal = lrs.authenticate()
     xapi_version()
     require(principal, READ)
     agent = parse_agents_request(dict(request.args.lists()))
-    return json_response(services().store.person(agent))
+    return json_response(lrs.store.person(agent))

@@ -6,9 +6,9 @@ of the LRS; this module adds the scope sets the xAPI resources require.
 
 from __future__ import annotations
 
-from lrs.api.authentication import Principal, authenticate, authority_for, require
+from lrs.api.authentication import Principal, require
 
-__all__ = ["READ_ALL", "WRITE_STATEMENTS", "Principal", "authenticate", "authority_for", "require"]
+__all__ = ["READ_ALL", "WRITE_STATEMENTS", "Principal", "require"]
 
 READ_ALL = frozenset({"statements/read", "all/read", "all"})
 WRITE_STATEMENTS = frozenset({"statements/write", "all"})

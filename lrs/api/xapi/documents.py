@@ -17,9 +17,9 @@ import orjson
 from flask import Blueprint, Response, request
 
 from lrs.api.errors import HTTPError
-from lrs.api.http import services
-from lrs.api.xapi.auth import authenticate, require
-from lrs.api.xapi.http import xapi_version
+from lrs.api.xapi.auth import require
+from lrs.api.xapi.http import XAPIDependencies, xapi_version
+from lrs.store.application import LearningRecordStore
 from projections.documents import DocumentRow
 from xapi.documents import (
     DEFAULT_CONTENT_TYPE,
@@ -36,26 +36,27 @@ from xapi.errors import FieldError
 
 
 def register(
-    bp: Blueprint, kind: DocumentKind, path: str, *, read: frozenset[str], write: frozenset[str]
+    bp: Blueprint, lrs: XAPIDependencies, kind: DocumentKind, path: str, *,
+    read: frozenset[str], write: frozenset[str],
 ) -> None:
     """The routes of one document resource; `read`/`write`: the scopes that allow each."""
     name = kind.value
 
     def get() -> Response:
-        document_request = _request(kind, read)
+        document_request = _request(lrs, kind, read)
         if document_request.document_id is not None:
-            return _one(document_request)
-        return _many(document_request)
+            return _one(lrs.store, document_request)
+        return _many(lrs.store, document_request)
 
     def put() -> Response:
-        return _write(kind, write, services().store.put_document)
+        return _write(lrs, kind, write, lrs.store.put_document)
 
     def post() -> Response:
-        return _write(kind, write, services().store.post_document)
+        return _write(lrs, kind, write, lrs.store.post_document)
 
     def delete() -> Response:
-        document_request = _request(kind, write)
-        store = services().store
+        document_request = _request(lrs, kind, write)
+        store = lrs.store
         if document_request.document_id is None:
             store.delete_documents(document_request.scope)
         else:
@@ -68,8 +69,8 @@ def register(
     bp.add_url_rule(path, f"delete_{name}", delete, methods=["DELETE"])
 
 
-def _request(kind: DocumentKind, scopes: frozenset[str]) -> DocumentRequest:
-    principal = authenticate()
+def _request(lrs: XAPIDependencies, kind: DocumentKind, scopes: frozenset[str]) -> DocumentRequest:
+    principal = lrs.authenticate()
     xapi_version()
     require(principal, scopes)
     return parse_document_request(kind, request.method, dict(request.args.lists()))
@@ -88,10 +89,10 @@ def _preconditions(kind: DocumentKind) -> Preconditions:
 Write = Callable[[DocumentAddress, bytes, str, Preconditions], DocumentRow]
 
 
-def _write(kind: DocumentKind, scopes: frozenset[str], command: Write) -> Response:
+def _write(lrs: XAPIDependencies, kind: DocumentKind, scopes: frozenset[str], command: Write) -> Response:
     """PUT or POST: 204 with the new ETag (the address is complete: the parser requires it)."""
-    address = _request(kind, scopes).address
-    content = _read_body()
+    address = _request(lrs, kind, scopes).address
+    content = _read_body(lrs.settings.max_document_bytes)
     content_type = request.headers.get("Content-Type") or DEFAULT_CONTENT_TYPE
     row = command(address, content, content_type, _preconditions(kind))
     response = Response(status=204)
@@ -99,10 +100,9 @@ def _write(kind: DocumentKind, scopes: frozenset[str], command: Write) -> Respon
     return response
 
 
-def _read_body() -> bytes:
-    """The document sent, 413 above the configured size (before reading it when the
-    request says its length)."""
-    limit = services().settings.max_document_bytes
+def _read_body(limit: int) -> bytes:
+    """The document sent, 413 above `limit` (``LRS_MAX_DOCUMENT_BYTES``; before reading
+    it when the request says its length)."""
     if request.content_length is not None and request.content_length > limit:
         raise _too_large(limit)
     content = request.get_data(cache=False)
@@ -118,9 +118,9 @@ def _too_large(limit: int) -> DocumentTooLarge:
     )
 
 
-def _one(document_request: DocumentRequest) -> Response:
+def _one(store: LearningRecordStore, document_request: DocumentRequest) -> Response:
     """Communication 2.3 etc.: the document as stored, with its ETag (3.1) and Last-Modified (2.2)."""
-    row = services().store.document(document_request.address)
+    row = store.document(document_request.address)
     if row is None:
         kind = document_request.scope.kind
         raise HTTPError(
@@ -134,9 +134,9 @@ def _one(document_request: DocumentRequest) -> Response:
     return response
 
 
-def _many(document_request: DocumentRequest) -> Response:
+def _many(store: LearningRecordStore, document_request: DocumentRequest) -> Response:
     """The ids of the documents of a scope (updated after `since`), Last-Modified the newest."""
-    rows = services().store.documents_in(document_request.scope, document_request.since)
+    rows = store.documents_in(document_request.scope, document_request.since)
     ids = list(dict.fromkeys(row.document_id for row in rows))
     body = orjson.dumps(ids)
     response = Response(body, status=200, mimetype="application/json")

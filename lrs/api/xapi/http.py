@@ -6,16 +6,31 @@ as on every API of the LRS; this module adds what only xAPI has.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from lrs.api.authentication import Authentication
 from lrs.api.errors import handle_errors, werkzeug_error_response
+from lrs.settings import Settings
+from lrs.store.application import LearningRecordStore
 from xapi.versions import VERSION_HEADER, XAPIVersion, find, negotiate
 
 EXPOSED_HEADERS = (
     "ETag, Last-Modified, Content-Type, X-Experience-API-Version, "
     "X-Experience-API-Consistent-Through"
 )
+
+
+@dataclass(frozen=True)
+class XAPIDependencies:
+    """What the xAPI resources are handed by the composition root (`lrs.app`):
+    each resource's ``register(bp, lrs)`` binds its views to these."""
+
+    store: LearningRecordStore
+    settings: Settings
+    authenticate: Authentication
 
 
 def xapi_version() -> XAPIVersion:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint
 
 from lrs.api.xapi import documents
+from lrs.api.xapi.http import XAPIDependencies
 from xapi.documents import DocumentKind
 
 READ = frozenset({"state", "all", "all/read"})
 WRITE = frozenset({"state", "all"})
 
 
-def register(bp: Blueprint) -> None:
-    documents.register(bp, DocumentKind.STATE, "/activities/state", read=READ, write=WRITE)
+def register(bp: Blueprint, lrs: XAPIDependencies) -> None:
+    documents.register(bp, lrs, DocumentKind.STATE, "/activities/state", read=READ, write=WRITE)

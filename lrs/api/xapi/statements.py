@@ -11,23 +11,24 @@ statements; this module only runs them in order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import orjson
 from flask import Blueprint, Response, g, request
 
 from lrs.api.errors import HTTPError
-from lrs.api.http import json_body, json_response, parse_json, services
+from lrs.api.http import json_body, json_response, parse_json
 from lrs.api.observability import count_statements  # issue 12: the request log's count
 from lrs.api.xapi.auth import (
     READ_ALL,
     WRITE_STATEMENTS,
     Principal,
-    authenticate,
     require,
 )
-from lrs.api.xapi.http import xapi_version
-from lrs.store.application import StatementConflict
+from lrs.api.xapi.http import XAPIDependencies, xapi_version
+from lrs.settings import Settings
+from lrs.store.application import LearningRecordStore, StatementConflict
 from projections.statement_index import Filter
 from xapi import multipart
 from xapi.attachments import (
@@ -55,19 +56,19 @@ from xapi.validation import validate_statement, validate_statements
 CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/statements", "put_statement", put_statement, methods=["PUT"])
-    bp.after_request(_add_consistent_through)
-    bp.add_url_rule("/statements", "post_statements", post_statements, methods=["POST"])
-    bp.add_url_rule("/statements", "get_statements", get_statements, methods=["GET", "HEAD"])
+def register(bp: Blueprint, lrs: XAPIDependencies) -> None:
+    bp.add_url_rule("/statements", "put_statement", partial(put_statement, lrs), methods=["PUT"])
+    bp.after_request(partial(_add_consistent_through, lrs.store))
+    bp.add_url_rule("/statements", "post_statements", partial(post_statements, lrs), methods=["POST"])
+    bp.add_url_rule("/statements", "get_statements", partial(get_statements, lrs), methods=["GET", "HEAD"])
 
 
 # --- writes ----------------------------------------------------------------------
 
 
-def put_statement() -> Response:
+def put_statement(lrs: XAPIDependencies) -> Response:
     """Communication 2.1.1: store one statement under the given id; 204."""
-    principal = authenticate()
+    principal = lrs.authenticate()
     version = xapi_version()
     require(principal, WRITE_STATEMENTS)
     args = _single_valued_args()
@@ -83,8 +84,8 @@ def put_statement() -> Response:
             "PUT requires the statementId parameter",
             [FieldError("statementId", "required", "missing parameter")],
         )
-    body, parts = _request_statements()
-    _observe_batch(body)
+    body, parts = _request_statements(lrs.settings)
+    _observe_batch(body, lrs.settings.max_batch_statements)
     errors = validate_statement(body, version)
     if isinstance(body, dict):
         given = body.get("id")
@@ -101,13 +102,13 @@ def put_statement() -> Response:
     if id_errors:
         raise InvalidParameter("statementId must be a UUID", id_errors)
     statement = {**body, "id": statement_id.lower()}
-    _store([statement], principal, received)
+    _store(lrs.store, [statement], principal, received)
     return Response(status=204)
 
 
-def post_statements() -> Response:
+def post_statements(lrs: XAPIDependencies) -> Response:
     """Communication 2.1.2: store one statement or a batch; 200 with the ids in order."""
-    principal = authenticate()
+    principal = lrs.authenticate()
     version = xapi_version()
     require(principal, WRITE_STATEMENTS)
     if request.args:
@@ -116,8 +117,8 @@ def post_statements() -> Response:
             f"unexpected parameters for POST: {', '.join(names)}",
             [FieldError(name, "unknown-parameter", "not allowed in a POST") for name in names],
         )
-    body, parts = _request_statements()
-    _observe_batch(body)
+    body, parts = _request_statements(lrs.settings)
+    _observe_batch(body, lrs.settings.max_batch_statements)
     errors = validate_statements(body, version)
     batch = body if isinstance(body, list) else [body]
     received: dict[str, AttachmentData] = {}
@@ -126,17 +127,16 @@ def post_statements() -> Response:
     if errors:
         raise InvalidStatement("the statement batch is invalid" if isinstance(body, list)
                                else "the statement is invalid", errors)
-    ids = _store(batch, principal, received)
+    ids = _store(lrs.store, batch, principal, received)
     return json_response(ids)
 
 
-def _request_statements() -> tuple[Any, list[multipart.Part] | None]:
+def _request_statements(settings: Settings) -> tuple[Any, list[multipart.Part] | None]:
     """The statements of a PUT or POST and, for ``multipart/mixed``, the parts
     after the first (Communication 1.5). The body is read as a stream: each
     attachment part is held once, and limits apply as it arrives (413)."""
     if request.mimetype != "multipart/mixed":
         return json_body(), None
-    settings = services().settings
 
     def part_limit(index: int, headers: Mapping[str, str]) -> int:
         return settings.max_request_bytes if index == 0 else settings.max_attachment_bytes
@@ -158,11 +158,11 @@ def _request_statements() -> tuple[Any, list[multipart.Part] | None]:
     return parse_json(first.content, "part[0]", "the statement part"), list(parts)
 
 
-def _observe_batch(body: Any) -> None:
+def _observe_batch(body: Any, max_statements: int) -> None:
     """How many statements the request carries (log, metrics); 413 above
     ``LRS_MAX_BATCH_STATEMENTS``, before any is validated."""
     count_statements(len(body) if isinstance(body, list) else 1)
-    errors = batch_size_errors(body, services().settings.max_batch_statements)
+    errors = batch_size_errors(body, max_statements)
     if errors:
         raise HTTPError(413, "the batch holds more statements than this LRS accepts in one request",
                         errors)
@@ -183,10 +183,10 @@ def _attachments(
     return received, errors
 
 
-def _store(statements: list[dict[str, Any]], principal: Principal,
+def _store(store: LearningRecordStore, statements: list[dict[str, Any]], principal: Principal,
            received: Mapping[str, AttachmentData]) -> list[str]:
     try:
-        return services().store.record_statements(
+        return store.record_statements(
             statements,
             authority=principal.authority,
             version=xapi_version(),
@@ -201,11 +201,11 @@ def _store(statements: list[dict[str, Any]], principal: Principal,
 # --- reads -----------------------------------------------------------------------
 
 
-def get_statements() -> Response:
+def get_statements(lrs: XAPIDependencies) -> Response:
     """Communication 2.1.3: one statement by id, or a StatementResult page."""
     # Taken before the query runs: everything stored before it is in the answer.
-    g.consistent_through = services().store.consistent_through()
-    principal = authenticate()
+    g.consistent_through = lrs.store.consistent_through()
+    principal = lrs.authenticate()
     version = xapi_version()
     mine_only = not principal.has_any(READ_ALL)
     if mine_only:
@@ -221,15 +221,16 @@ def get_statements() -> Response:
             )
         query, after = decode_more(args["more"])
     else:
-        query = parse_statement_query(args, version, max_limit=services().settings.max_query_limit)
+        query = parse_statement_query(args, version, max_limit=lrs.settings.max_query_limit)
     languages = parse_accept_language(request.headers.get("Accept-Language"))
     if isinstance(query, SingleStatementQuery):
-        return _single(query, principal if mine_only else None, languages)
-    return _page(query, after, principal if mine_only else None, languages)
+        return _single(lrs, query, principal if mine_only else None, languages)
+    return _page(lrs, query, after, principal if mine_only else None, languages)
 
 
-def _single(query: SingleStatementQuery, mine: Principal | None, languages: list[str]) -> Response:
-    store = services().store
+def _single(lrs: XAPIDependencies, query: SingleStatementQuery, mine: Principal | None,
+            languages: list[str]) -> Response:
+    store = lrs.store
     position = store.position_of(query.statement_id, voided=query.voided)
     if position is not None and mine is not None:
         if store.authority_key_at(position) != mine.authority_key:
@@ -238,14 +239,14 @@ def _single(query: SingleStatementQuery, mine: Principal | None, languages: list
         raise HTTPError(404, f"no statement {query.statement_id}")
     statement = store.statements_at([position])[0]
     count_statements(1)
-    [body] = _formatted([statement], query.format, languages)
+    [body] = _formatted(lrs, [statement], query.format, languages)
     headers = {"Last-Modified": _http_date(statement["stored"])}
-    return _statements_response(body, [statement], query.attachments, headers)
+    return _statements_response(store, body, [statement], query.attachments, headers)
 
 
-def _page(query: StatementQuery, after: int | None, mine: Principal | None,
+def _page(lrs: XAPIDependencies, query: StatementQuery, after: int | None, mine: Principal | None,
           languages: list[str]) -> Response:
-    store = services().store
+    store = lrs.store
     positions = store.find(_filter(query, after, mine))
     more = ""
     if len(positions) > query.limit:
@@ -254,35 +255,36 @@ def _page(query: StatementQuery, after: int | None, mine: Principal | None,
     statements = store.statements_at(positions)
     count_statements(len(statements))
     body = {
-        "statements": _formatted(statements, query.format, languages),
+        "statements": _formatted(lrs, statements, query.format, languages),
         "more": more,
     }
     headers: dict[str, str] = {}
     if statements:
         newest = max(s["stored"] for s in statements)
         headers["Last-Modified"] = _http_date(newest)
-    return _statements_response(body, statements, query.attachments, headers)
+    return _statements_response(store, body, statements, query.attachments, headers)
 
 
-def _formatted(statements: list[dict[str, Any]], fmt: str, languages: list[str]) -> list[Any]:
+def _formatted(lrs: XAPIDependencies, statements: list[dict[str, Any]], fmt: str,
+               languages: list[str]) -> list[Any]:
     """Communication 2.1.3 `format`; canonical uses the LRS's definition of each Activity.
 
     In strict mode (``LRS_XAPI_STRICT_VERSION``) statements are first converted
     to the request's version (`xapi.formats.for_version`); otherwise a client
     reads every statement as stored, whichever version stored it.
     """
-    if services().settings.xapi_strict_version:
+    if lrs.settings.xapi_strict_version:
         version = xapi_version()
         statements = [for_version(s, version) for s in statements]
     definitions = None
     if fmt == "canonical":
         ids = {i for s in statements for i in statement_index_keys(s).related_activities}
-        definitions = services().store.activity_definitions(sorted(ids))
+        definitions = lrs.store.activity_definitions(sorted(ids))
     return [format_statement(s, fmt, languages, activity_definitions=definitions) for s in statements]
 
 
-def _statements_response(body: Any, statements: Iterable[dict[str, Any]], attachments: bool,
-                         headers: dict[str, str]) -> Response:
+def _statements_response(store: LearningRecordStore, body: Any, statements: Iterable[dict[str, Any]],
+                         attachments: bool, headers: dict[str, str]) -> Response:
     """Communication 2.1.3: ``application/json`` unless ``attachments=true``; then
     ``multipart/mixed``, the statement or StatementResult first and the data of
     each Attachment the LRS holds once after it (Communication 1.5.2)."""
@@ -294,7 +296,7 @@ def _statements_response(body: Any, statements: Iterable[dict[str, Any]], attach
         for _, attachment in attachments_of(statement)
         if isinstance(attachment.get("sha2"), str)
     ))
-    stored = services().store.attachment_contents(hashes)
+    stored = store.attachment_contents(hashes)
     parts: list[tuple[Mapping[str, str], bytes]] = [
         ({"Content-Type": "application/json"}, orjson.dumps(body))
     ]
@@ -335,10 +337,10 @@ def _filter(query: StatementQuery, after: int | None, mine: Principal | None) ->
     )
 
 
-def _add_consistent_through(response: Response) -> Response:
+def _add_consistent_through(store: LearningRecordStore, response: Response) -> Response:
     """Communication 2.1.3: on every response of the Statement resource, errors included."""
     if request.path.rstrip("/").endswith("/statements"):
-        moment = g.get("consistent_through") or services().store.consistent_through()
+        moment = g.get("consistent_through") or store.consistent_through()
         response.headers.setdefault(CONSISTENT_THROUGH, format_timestamp(moment))
     return response
 
