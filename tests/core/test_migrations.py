@@ -72,5 +72,5 @@ def test_lrs_migrate_names_the_migrations_it_applied(
             ("DELETE FROM lrs_migration WHERE name = ?", ("0007_audit_chain.sql",)))
     assert services.store.db.pending_migrations() == ["0007_audit_chain.sql"]
     assert main(["migrate"]) == 0
-    assert "migrations applied: 0007_audit_chain.sql" in capsys.readouterr().out
+    assert "migrations applied (1):\n  0007_audit_chain.sql\n" in capsys.readouterr().out
     assert services.store.db.pending_migrations() == []
