@@ -72,7 +72,8 @@ def stream_runner(services: Any, settings: Settings) -> Any:
                        settings.nats_subject_prefix, poll_interval=settings.projection_poll_seconds)
     return ProjectionRunner(services.store, services.projections.views,
                             batch_size=settings.projection_batch_size,
-                            poll_interval=settings.projection_poll_seconds, source=source)
+                            poll_interval=settings.projection_poll_seconds, retry_seconds=1.0,
+                            source=source)
 
 
 def project(settings: Settings) -> int:
