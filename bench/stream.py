@@ -107,6 +107,10 @@ def _paced(services: Services, statements: list[dict[str, Any]], rate: float,
     return done
 
 
+def _phase(name: str) -> None:
+    print(f"bench.stream: {name} at {time.strftime('%H:%M:%S')}", file=sys.stderr, flush=True)
+
+
 def measure(kind: str, count: int, rate: float) -> dict[str, Any]:
     from lrs.forwarding.registry import ForwarderRegistry
     from lrs.forwarding.service import Forwarding
@@ -120,17 +124,17 @@ def measure(kind: str, count: int, rate: float) -> dict[str, Any]:
         root = Path(tmp)
         settings = Settings(database_url=source_url, data_dir=tmp, nats_url=nats_url)
         services = Services.build(settings)
-        # 1. ingest
+        _phase("ingest")
         statements = list(corpus.statements(0, count))
         started = time.perf_counter()
         _append(services, statements)
         figures["ingest_per_s"] = round(count / (time.perf_counter() - started))
-        # 2. publish, catching up
+        _phase("publish, catching up")
         publisher = Publisher.from_settings(services.store, settings)
         started = time.perf_counter()
         wait_until_published(publisher, seconds=600)
         figures["publish_catch_up_per_s"] = round(count / (time.perf_counter() - started))
-        # 3. publish, live
+        _phase("live: publisher and views from the stream")
         stop = threading.Event()
         lags: list[int] = []
         seen: list[tuple[float, int]] = []  # (instant, the views' lowest position)
@@ -173,7 +177,7 @@ def measure(kind: str, count: int, rate: float) -> dict[str, Any]:
             "max": round(max(0.0, max(view_lags)), 3), "sampled_every_s": 0.02}
         runner.source.close()  # type: ignore[attr-defined]
         view_services.close()
-        # 5. forwarding
+        _phase("forwarding")
         with _target(root) as (url, key, secret):
             registry = ForwarderRegistry(services.store.db)
             registry.add(url=url, key=key, secret=secret, name="bench")
