@@ -27,7 +27,8 @@ class PairStatus:
     status: str
     """on_track, at_risk or inactive."""
     reasons: tuple[str, ...]
-    """Why at risk: ``no_session`` and/or ``overdue_goal`` (empty otherwise)."""
+    """Why it is in the program's pairs at risk: ``no_session`` and/or ``overdue_goal`` (an
+    inactive pair's too, as the dashboard lists them; empty when on track)."""
 
 
 def pair_statuses(facts: ProgramFacts, at_us: int, settings: ViewSettings) -> list[PairStatus]:
@@ -45,7 +46,7 @@ def pair_statuses(facts: ProgramFacts, at_us: int, settings: ViewSettings) -> li
             status = AT_RISK
         else:
             status = ON_TRACK
-        found.append(PairStatus(mentor, mentee, status, risk.reasons if risk and status == AT_RISK else ()))
+        found.append(PairStatus(mentor, mentee, status, risk.reasons if risk else ()))
     return found
 
 

@@ -139,9 +139,17 @@ def connect(config: AlertConfig) -> smtplib.SMTP:
     return smtp
 
 
+@dataclass(frozen=True)
+class Sent:
+    sent: list[str]
+    """The accounts sent their digest."""
+    failed: list[str]
+    """Those whose digest could not be sent (tried again next round)."""
+
+
 def send_due(db: Database, accounts: list[Account], config: AlertConfig, now: datetime,
-             open_smtp: Connect = connect) -> list[str]:
-    """Send the day's digest to every recipient who has not had it; the accounts sent to."""
+             open_smtp: Connect = connect) -> Sent:
+    """Send the day's digest to every recipient who has not had it."""
     day = now.date().isoformat()
     claimed = []
     for account in recipients(accounts):
@@ -151,14 +159,15 @@ def send_due(db: Database, accounts: list[Account], config: AlertConfig, now: da
         if row is not None:
             claimed.append(account)
     if not claimed:
-        return []
+        return Sent([], [])
     sent: list[str] = []
+    failed: list[str] = []
     try:
         smtp = open_smtp(config)
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("digest: cannot reach the SMTP server %s:%d: %s", config.smtp_host, config.smtp_port, exc)
         _give_back(db, [a.name for a in claimed], day)
-        return []
+        return Sent([], [a.name for a in claimed])
     try:
         for account in claimed:
             try:
@@ -166,6 +175,7 @@ def send_due(db: Database, accounts: list[Account], config: AlertConfig, now: da
             except (OSError, smtplib.SMTPException) as exc:
                 log.warning("digest for %s not sent: %s", account.name, exc)
                 _give_back(db, [account.name], day)
+                failed.append(account.name)
                 continue
             with db.transaction(commit=True) as cur:
                 cur.execute("UPDATE lrs_alert_digest SET sent_us = ? WHERE account = ? AND day = ?",
@@ -177,7 +187,7 @@ def send_due(db: Database, accounts: list[Account], config: AlertConfig, now: da
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
-    return sent
+    return Sent(sent, failed)
 
 
 def _give_back(db: Database, names: list[str], day: str) -> None:

@@ -72,10 +72,10 @@ class AlertWorker:
         if self.config.webhook:
             done.delivery = webhook.deliver_due(self.services.store.db, self.config, now_us, self.send)
         if self.config.digest and now.hour >= self.config.digest_hour:
-            done.digests = self.send_digests(now)
+            done.digests = self.send_digests(now).sent
         return done
 
-    def send_digests(self, now: datetime | None = None) -> list[str]:
+    def send_digests(self, now: datetime | None = None) -> digest.Sent:
         """The day's digest to each coordinator who has not had it (whatever the hour)."""
         return digest.send_due(self.services.store.db, self.services.accounts.list(), self.config,
                                now or self.clock())

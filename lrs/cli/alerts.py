@@ -13,7 +13,7 @@ import orjson
 from lrs.alerts.config import AlertConfig
 from lrs.cli import context
 from lrs.cli.children import PARENT_PIPE, stop_with_parent
-from lrs.cli.errors import Refused
+from lrs.cli.errors import Failed, Refused
 
 log = logging.getLogger("lrs.alerts")
 
@@ -81,7 +81,8 @@ def send_digest() -> int:
     """Send today's digest now (whatever LRS_DIGEST_HOUR says) to each coordinator who has not had it.
 
     The pairs' statuses are evaluated first (when the views are up to date). Prints
-    the accounts sent to as JSON. Needs LRS_SMTP_HOST and LRS_SMTP_FROM.
+    the accounts sent to as JSON (and those it could not send to: exit 1). Needs
+    LRS_SMTP_HOST and LRS_SMTP_FROM.
     """
     from lrs.alerts.worker import AlertWorker, utc_now
 
@@ -92,6 +93,9 @@ def send_digest() -> int:
         worker = AlertWorker(services, config)
         now = utc_now()
         worker.evaluate(now)
-        sent = worker.send_digests(now)
-    click.echo(orjson.dumps({"sent": sent}).decode())
+        done = worker.send_digests(now)
+    click.echo(orjson.dumps({"sent": done.sent, **({"failed": done.failed} if done.failed else {})}).decode())
+    if done.failed:
+        raise Failed(f"the digest could not be sent to {', '.join(done.failed)} through LRS_SMTP_HOST "
+                     f"{config.smtp_host}:{config.smtp_port} (the log says why)")
     return 0

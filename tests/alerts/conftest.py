@@ -138,6 +138,8 @@ class Mailbox:
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
     controller: Any = None
+    login: tuple[str, str] | None = None
+    """When set, the server requires this user name and password (AUTH, without TLS here)."""
 
     def start(self) -> None:
         from aiosmtpd.controller import Controller
@@ -150,7 +152,19 @@ class Mailbox:
                 mailbox.messages.append(parsed)  # type: ignore[arg-type]
                 return "250 OK"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        if self.login is None:
+            self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        else:
+            from aiosmtpd.smtp import AuthResult, LoginPassword
+
+            expected = self.login
+
+            def authenticate(_server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any) -> Any:
+                given = (data.login.decode(), data.password.decode()) if isinstance(data, LoginPassword) else None
+                return AuthResult(success=given == expected)
+
+            self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, auth_required=True,
+                                         auth_require_tls=False, authenticator=authenticate)
         self.controller.start()
 
     def stop(self) -> None:

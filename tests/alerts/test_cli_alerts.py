@@ -100,3 +100,43 @@ def test_an_accounts_address_is_set_and_checked(env: Any, capsys: pytest.Capture
     assert main(["accounts", "email", "carol", "not an address"]) == 2
     assert "not an e-mail address" in capsys.readouterr().err
     assert main(["accounts", "email", "nobody", "a@example.org"]) == 1
+
+
+@pytest.fixture
+def smtp_env(env: Any, project: Any, a_pair: None, capsys: pytest.CaptureFixture[str]) -> Any:
+    env.setenv("LRS_SMTP_HOST", "127.0.0.1")
+    env.setenv("LRS_SMTP_FROM", "lrs@lrs.test")
+    project()
+    assert main(["accounts", "create", "carol", "--display-name", "Carol", "--email", "carol@example.org"]) == 0
+    capsys.readouterr()
+    return env
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # a local test server
+def test_send_digest_logs_in_with_the_configured_user(smtp_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.alerts.conftest import Mailbox, _free_port
+
+    mailbox = Mailbox(_free_port(), login=("lrs", "s3cret-password"))
+    mailbox.start()
+    try:
+        smtp_env.setenv("LRS_SMTP_PORT", str(mailbox.port))
+        smtp_env.setenv("LRS_SMTP_USER", "lrs")
+        smtp_env.setenv("LRS_SMTP_PASSWORD", "wrong")
+        assert main(["alerts", "send-digest"]) == 1
+        assert json.loads(capsys.readouterr().out) == {"sent": [], "failed": ["carol"]} and mailbox.messages == []
+        smtp_env.setenv("LRS_SMTP_PASSWORD", "s3cret-password")
+        assert main(["alerts", "send-digest"]) == 0
+        assert json.loads(capsys.readouterr().out) == {"sent": ["carol"]} and len(mailbox.messages) == 1
+    finally:
+        mailbox.stop()
+
+
+def test_send_digest_to_an_unreachable_server_fails_and_names_it(smtp_env: Any,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.alerts.conftest import _free_port
+
+    smtp_env.setenv("LRS_SMTP_PORT", str(_free_port()))  # nothing listens there
+    assert main(["alerts", "send-digest"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"sent": [], "failed": ["carol"]}
+    assert "LRS_SMTP_HOST 127.0.0.1" in captured.err.splitlines()[-1]
