@@ -83,11 +83,11 @@ def test_an_at_risk_pair_opens_on_the_mentees_page(page: Any, server: Server) ->
 def test_charts_are_drawn_with_their_data_points(page: Any, server: Server) -> None:
     signed_in(page, server)
     first_program(page)
-    bars = page.locator("#chart-activity svg.chart rect.bar")
+    bars = page.locator("#chart-activity svg.chart-wide rect.bar")
     assert bars.count() > 0
     heights = bars.evaluate_all("bs => bs.map(b => b.getBBox().height)")
     assert max(heights) > 10  # drawn, and visibly
-    points = page.locator("#chart-ratings svg.chart circle.point")
+    points = page.locator("#chart-ratings svg.chart-wide circle.point")
     assert points.count() > 0 and points.first.is_visible()
     # the table alternative: one row per week, one column per series, the same values
     page.locator("#chart-activity summary").click()

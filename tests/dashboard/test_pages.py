@@ -188,7 +188,7 @@ def test_goals_and_activities_are_shown_by_name_with_their_iri_as_detail(
     mentee = coordinator.get(
         f"/dashboard/mentee?program={program.id}&agent={s.key(program.at_risk)}").get_data(as_text=True)
     iri = "https://academy.example.com/goals/late"
-    assert (f'<td data-label="Goal"><span class="activity" title="{iri}">A goal</span>'
+    assert (f'<td data-label="Goal"><span class="named"><span class="activity" title="{iri}">A goal</span>'
             f'<small class="iri">{iri}</small>') in mentee
     on_track = coordinator.get(
         f"/dashboard/mentee?program={program.id}&agent={s.key(program.on_track)}").get_data(as_text=True)
@@ -267,7 +267,8 @@ def test_every_chart_has_a_table_alternative(coordinator: Browser, program: Prog
     charts = html.count('<figure class="chart-figure"')
     assert charts == 3
     assert html.count('<details class="alt">') == charts
-    assert html.count('<svg class="chart" role="img"') == charts
+    assert html.count('<svg class="chart chart-wide" role="img"') == charts
+    assert html.count('<svg class="chart chart-narrow" role="img"') == charts  # a phone's, drawn narrower
 
 
 def test_pages_show_the_view_position_and_lag(coordinator: Browser, program: Program, app: Any) -> None:

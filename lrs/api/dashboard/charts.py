@@ -88,9 +88,26 @@ def nice_ticks(maximum: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def line_chart(chart: Chart, *, width: int = 640, height: int = 240) -> Markup:
+NARROW = (320, 260)
+"""A phone's chart: drawn in a 320-unit box, so its 11-unit text stays ~10 px on a 300 px
+screen (the 640-unit chart would shrink it to 5 px)."""
+
+
+def for_widths(draw: Callable[..., Markup], chart: Chart) -> Markup:
+    """The chart twice: for wide screens and for phones (CSS shows one of them)."""
+    return Markup(draw(chart) + draw(chart, width=NARROW[0], height=NARROW[1], variant="narrow"))
+
+
+def _frame(chart: Chart, width: int, height: int) -> _Frame:
+    """The frame, its bottom margin grown by the legend's extra rows."""
+    rows = len({y for _, y in _legend_places(chart, width, 0)})
+    extra = 14 * max(rows - 1, 0)
+    return _Frame(width, height + extra, bottom=40 + extra)
+
+
+def line_chart(chart: Chart, *, width: int = 640, height: int = 240, variant: str = "wide") -> Markup:
     """One polyline per series with a circle on every point (a `<title>` gives its value)."""
-    frame = _Frame(width, height)
+    frame = _frame(chart, width, height)
     ticks = _ticks(chart)
     top = ticks[-1]
     count = len(chart.labels)
@@ -99,7 +116,7 @@ def line_chart(chart: Chart, *, width: int = 640, height: int = 240) -> Markup:
     def x(i: int) -> float:
         return frame.left + (i * step if count > 1 else frame.plot_width / 2)
 
-    parts = _open(chart, frame, ticks)
+    parts = _open(chart, frame, ticks, variant)
     parts += _x_labels(chart, frame, x)
     for index, series in enumerate(chart.series):
         css = f"series-{index % 6}"
@@ -130,9 +147,9 @@ def line_chart(chart: Chart, *, width: int = 640, height: int = 240) -> Markup:
     return Markup("".join(parts))
 
 
-def bar_chart(chart: Chart, *, width: int = 640, height: int = 240) -> Markup:
+def bar_chart(chart: Chart, *, width: int = 640, height: int = 240, variant: str = "wide") -> Markup:
     """Grouped bars: one group per label, one bar per series."""
-    frame = _Frame(width, height)
+    frame = _frame(chart, width, height)
     ticks = _ticks(chart)
     top = ticks[-1]
     count = max(len(chart.labels), 1)
@@ -143,7 +160,7 @@ def bar_chart(chart: Chart, *, width: int = 640, height: int = 240) -> Markup:
     def centre(i: int) -> float:
         return frame.left + group * (i + 0.5)
 
-    parts = _open(chart, frame, ticks)
+    parts = _open(chart, frame, ticks, variant)
     parts += _x_labels(chart, frame, centre)
     baseline = frame.y(0, top)
     for index, series in enumerate(chart.series):
@@ -195,14 +212,14 @@ def _ticks(chart: Chart) -> list[float]:
     return nice_ticks(max(values, default=0.0))
 
 
-def _open(chart: Chart, frame: _Frame, ticks: list[float]) -> list[str]:
+def _open(chart: Chart, frame: _Frame, ticks: list[float], variant: str = "wide") -> list[str]:
     # Stable across processes (unlike hash()), so a refreshed page keeps its ids.
     title_id = "chart-" + hashlib.sha1(
         "\0".join([chart.title, *chart.labels, *(s.name for s in chart.series)]).encode()
-    ).hexdigest()[:10]
+    ).hexdigest()[:10] + ("" if variant == "wide" else f"-{variant}")
     parts = [
         (
-            f'<svg class="chart" role="img" aria-labelledby="{title_id}" '
+            f'<svg class="chart chart-{variant}" role="img" aria-labelledby="{title_id}" '
             f'viewBox="0 0 {frame.width} {frame.height}" preserveAspectRatio="xMidYMid meet">'
             f'<title id="{title_id}">{escape(chart.title)}</title>'
         )
@@ -245,19 +262,33 @@ def _x_labels(chart: Chart, frame: _Frame, x: Callable[[int], float]) -> list[st
     ]
 
 
-def _legend(chart: Chart, frame: _Frame) -> str:
+def _legend_places(chart: Chart, width: int, first_y: float) -> list[tuple[float, float]]:
+    """Where each series' legend entry starts: in rows that fit the width."""
     if len(chart.series) < 2:
-        return ""
+        return []
+    places = []
+    left = float(_Frame(width, 0).left)
+    x, y = left, first_y
+    for series in chart.series:
+        needed = 22 + 7 * len(series.name)
+        if x > left and x + needed > width - 4:
+            x, y = left, y + 14
+        places.append((x, y))
+        x += needed
+    return places
+
+
+def _legend(chart: Chart, frame: _Frame) -> str:
+    rows = len({y for _, y in _legend_places(chart, frame.width, 0)})
+    first_y = frame.height - 6 - 14 * max(rows - 1, 0)
     parts = []
-    x = float(frame.left)
-    y = frame.height - 6
-    for index, series in enumerate(chart.series):
+    for index, (series, (x, y)) in enumerate(zip(chart.series, _legend_places(chart, frame.width, first_y),
+                                                 strict=False)):
         css = f"series-{index % 6}"
         parts.append(
             f'<rect class="swatch {css}" x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10"/>'
             f'<text class="legend" x="{x + 14:.1f}" y="{y:.1f}">{escape(series.name)}</text>'
         )
-        x += 22 + 7 * len(series.name)
     return "".join(parts)
 
 
