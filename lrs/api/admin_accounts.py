@@ -117,7 +117,7 @@ def blueprint(authenticate: Authentication, accounts: AccountStore, sessions: Se
         if errors:
             raise HTTPError(400, "invalid e-mail address", errors)
         try:
-            account = services().accounts.set_email(name, body["email"])
+            account = accounts.set_email(name, body["email"])
         except AccountError as exc:
             raise HTTPError(400, "invalid e-mail address", [FieldError("email", "email", str(exc))]) from None
         if account is None:
