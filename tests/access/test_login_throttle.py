@@ -100,10 +100,10 @@ def test_the_limit_and_window_are_settings() -> None:
 def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(app: Any, clock: Clock) -> None:
     """With LRS_TRUSTED_PROXIES=1 (the documented nginx), each client's address is the one
     nginx saw, so one client's failures do not throttle everyone behind the proxy."""
-    import dataclasses
+    from lrs.api.authentication import TRUSTED_PROXIES
 
     services = app.extensions["lrs"]
-    services.settings = dataclasses.replace(services.settings, trusted_proxies=1)
+    app.config[TRUSTED_PROXIES] = 1  # what create_app sets from LRS_TRUSTED_PROXIES=1
     most, _ = limits(app)
 
     def via_proxy(key: str, client: str, forged: str = "") -> int:
