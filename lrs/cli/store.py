@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lrs.cli import context
+from lrs.store.rebuilds import rebuild_documents, rebuild_statement_views
 
 
 @click.command()
@@ -39,7 +40,7 @@ def rebuild_index() -> int:
     their own command: ``lrs projections rebuild``).
     """
     with context.services() as services:
-        count = services.store.rebuild_index()
-        documents = services.store.rebuild_documents()
+        count = rebuild_statement_views(services.store)
+        documents = rebuild_documents(services.store)
     click.echo(f"rebuilt from the event store: {count} statements, {documents} documents")
     return 0

@@ -1,9 +1,10 @@
-"""The event-sourced core: statements in, statements out.
+"""The event-sourced core's commands: statements and documents in.
 
-`LearningRecordStore` is the `eventsourcing` application. Commands take
+`LearningRecordStore` is the `eventsourcing` application. Its commands take
 validated statements (the xAPI rules have run already), assign what the LRS
-assigns and append one event per statement in one transaction. Reads go
-through the statement index (`projections.statement_index`) to the events.
+assigns and append one event per statement in one transaction; documents are
+changed with optimistic concurrency. What it answers is `store.queries`
+(`lrs.store.queries`); rebuilding views from the log is `lrs.store.rebuilds`.
 """
 
 from __future__ import annotations
@@ -25,29 +26,23 @@ from lrs.store import attachments as attachment_store
 from lrs.store.database import Cursor, Database, one_at_a_time
 from lrs.store.dialects import dialect_named
 from lrs.store.event_log import EventLog
+from lrs.store.queries import Queries
 from lrs.store.transcoder import EventStateTranscoder
-from projections import activities as activity_view
-from projections import agents as agent_view
+from lrs.store.views import document_row, restore_document, write_statement_views
 from projections import documents as document_view
-from projections import statement_index
 from projections.documents import DocumentRow
 from xapi.attachments import AttachmentData
-from xapi.canonical import canonical_activity, merge_definitions
 from xapi.documents import (
     DocumentAddress,
     DocumentConflict,
-    DocumentKind,
     DocumentScope,
     DocumentTooLarge,
     Preconditions,
 )
 from xapi.equivalence import as_sent, statements_equivalent
 from xapi.errors import FieldError
-from xapi.identifiers import agent_key
-from xapi.persons import identifier, mbox_sha1, person
 from xapi.prepare import (
     assigned_properties,
-    epoch_us,
     normalize_context_activities,
     prepare,
 )
@@ -125,6 +120,8 @@ class LearningRecordStore(Application[UUID]):
             super().__init__(env=settings.eventsourcing_env())
         self.db = Database(self.recorder.datastore, dialect_named(settings.dialect))  # type: ignore[attr-defined]
         self.event_log = EventLog(self.recorder, self.mapper, self.db)
+        self.queries = Queries(self.db, self.event_log, self.repository)
+        """The read side: statements, documents, Activities, Persons (`lrs.store.queries`)."""
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_PendingWrite] = []
@@ -217,7 +214,7 @@ class LearningRecordStore(Application[UUID]):
         ]
 
         def index(cursor: Cursor, positions: Sequence[int]) -> None:
-            _write_statement_views(cursor, list(zip(positions, statements, strict=True)))
+            write_statement_views(cursor, list(zip(positions, statements, strict=True)))
             attachment_store.write(cursor, attachments)
 
         started = time.perf_counter()
@@ -268,63 +265,7 @@ class LearningRecordStore(Application[UUID]):
                 found[statement_id] = (events[0].statement, events[0].assigned)
         return found
 
-    # --- queries ---------------------------------------------------------------
-
-    def statements_at(self, positions: Sequence[int]) -> list[dict[str, Any]]:
-        """The stored statements at these log positions, in the given order."""
-        return self.event_log.statements_at(positions)
-
-    def attachment_contents(self, hashes: Sequence[str]) -> dict[str, AttachmentData]:
-        """The stored attachment content of these sha2 hashes (lowercase hex)."""
-        with self.db.read() as cur:
-            return attachment_store.read(cur, hashes)
-
-    def find(self, query: statement_index.Filter) -> list[int]:
-        with self.db.read() as cur:
-            return statement_index.find_positions(cur, query)
-
-    def position_of(self, statement_id: str, *, voided: bool) -> int | None:
-        with self.db.read() as cur:
-            return statement_index.position_of(cur, statement_id, voided=voided)
-
-    def authority_key_at(self, position: int) -> str | None:
-        with self.db.read() as cur:
-            return statement_index.authority_of(cur, position)
-
-    def consistent_through(self) -> datetime:
-        """Every statement stored before this instant is visible to queries: the
-        index is written in the append's own transaction."""
-        return datetime.now(UTC)
-
-    # --- maintenance -----------------------------------------------------------
-
-    def rebuild_index(self, batch: int = 1000) -> int:
-        """Drop every view derived from statements (the query index, Activity
-        definitions, Agents seen) and write them again from the events alone."""
-        count = 0
-        with self.db.transaction(commit=True) as cur:
-            for view in _STATEMENT_VIEWS:
-                view.clear(cur)
-            for chunk in self.event_log.all_statements(batch=batch):
-                _write_statement_views(cur, chunk)
-                count += len(chunk)
-        return count
-
     # --- documents (Communication 2.2, 2.3, 2.6, 2.7, 3.1) ---------------------------
-
-    def document(self, address: DocumentAddress) -> DocumentRow | None:
-        """The current document at `address`, None when there is none (or it was deleted)."""
-        with self.db.read() as cur:
-            row = document_view.find(cur, str(address.uuid))
-        return row if row is not None and row.exists else None
-
-    def documents_in(
-        self, scope: DocumentScope, since: datetime | None = None
-    ) -> list[DocumentRow]:
-        """The existing documents of a scope (without content), updated after `since` if given."""
-        since_us = epoch_us(since) if since is not None else None
-        with self.db.read() as cur:
-            return document_view.find_in_scope(cur, scope, since_us)
 
     def put_document(
         self,
@@ -380,38 +321,16 @@ class LearningRecordStore(Application[UUID]):
         """Delete every document of a scope in one append (State, Communication 2.3);
         returns how many were deleted."""
         for _ in range(_DOCUMENT_WRITE_ATTEMPTS):
-            rows = self.documents_in(scope)
+            rows = self.queries.documents_in(scope)
             if not rows:
                 return 0
             # Restored without their content, which a deletion does not need.
-            documents = [_restore(row) for row in rows]
+            documents = [restore_document(row) for row in rows]
             for document in documents:
                 document.delete()
             if self._append_documents(documents):
                 return len(documents)
         raise _busy()
-
-    def document_history(self, address: DocumentAddress) -> list[Any]:
-        """Every event of a document, oldest first: its audit trail."""
-        return list(self.events.get(address.uuid))
-
-    def replay_document(
-        self, address: DocumentAddress, version: int | None = None
-    ) -> Document | None:
-        """The document rebuilt from its events alone (at `version`, or the latest)."""
-        if not self.recorder.select_events(address.uuid, limit=1):
-            return None
-        return self.repository.get(address.uuid, version=version)  # type: ignore[no-any-return]
-
-    def rebuild_documents(self, batch: int = 1000) -> int:
-        """Drop the current-document table and write it again from the events alone;
-        returns how many documents it holds (deleted ones included)."""
-        ids = self.event_log.document_ids(batch)
-        with self.db.transaction(commit=True) as cur:
-            document_view.clear(cur)
-            for document_id in ids:
-                document_view.write(cur, [_row(self.repository.get(document_id))])
-        return len(ids)
 
     def _change_document(
         self,
@@ -428,21 +347,21 @@ class LearningRecordStore(Application[UUID]):
             with self.db.read() as cur:
                 row = document_view.find(cur, str(address.uuid))
             preconditions.check(row.etag if row is not None else None)
-            document = change(_restore(row) if row is not None else None)
+            document = change(restore_document(row) if row is not None else None)
             if document is None:
                 return None
             limit = self.settings.max_document_bytes
             if document.content is not None and len(document.content) > limit:
                 raise _too_large(limit)
             if self._append_documents([document]):
-                return _row(document)
+                return document_row(document)
         raise _busy()
 
     def _append_documents(self, documents: Sequence[Document]) -> bool:
         """Append the documents' pending events with their rows; False when another
         write took one of their versions first (nothing is then written)."""
         events = [e for document in documents for e in document.collect_events()]
-        rows = [_row(document) for document in documents]
+        rows = [document_row(document) for document in documents]
 
         def write(cursor: Cursor, _: Sequence[int]) -> None:
             document_view.write(cursor, rows)
@@ -455,72 +374,7 @@ class LearningRecordStore(Application[UUID]):
             return False
         return True
 
-    # --- activities and agents (Communication 2.4, 2.5) ----------------------------
-
-    def activity(self, activity_id: str) -> dict[str, Any]:
-        """The Activity with its canonical definition (Communication 2.5)."""
-        with self.db.read() as cur:
-            found = activity_view.definitions_of(cur, [activity_id]).get(activity_id)
-        if found is None:
-            return canonical_activity(activity_id, [])
-        return canonical_activity(activity_id, found.by_latest, found.by_first)
-
-    def activity_definitions(self, activity_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """The canonical definitions of these Activities (those the LRS has one for),
-        for ``format=canonical`` (Communication 2.1.3)."""
-        with self.db.read() as cur:
-            found = activity_view.definitions_of(cur, activity_ids)
-        return {
-            activity_id: merge_definitions(definitions.by_latest, definitions.by_first)
-            for activity_id, definitions in found.items()
-        }
-
-    def person(self, agent: Mapping[str, Any]) -> dict[str, Any]:
-        """The Person object of an Agent (Communication 2.4): its identifier, the
-        mbox or mbox_sha1sum linked to it, and every name statements gave them."""
-        key = agent_key(agent)
-        assert key is not None, "the agent parameter is validated"
-        ifi = identifier(agent)
-        keys = [key]
-        if "mbox" in ifi:
-            keys.append("mbox_sha1sum:" + mbox_sha1(ifi["mbox"]))
-        with self.db.read() as cur:
-            known = agent_view.known(cur, keys, ifi.get("mbox_sha1sum"))
-        return person(agent, known)
-
-
 _DOCUMENT_WRITE_ATTEMPTS = 20
-
-
-def _restore(row: DocumentRow) -> Document:
-    return Document.restore(
-        id=UUID(row.document_uuid),
-        version=row.version,
-        modified_on=row.updated,
-        kind=row.kind.value,
-        activity_id=row.activity_id,
-        agent_key=row.agent_key,
-        registration=row.registration,
-        document_id=row.document_id,
-        content=row.content,
-        content_type=row.content_type,
-    )
-
-
-def _row(document: Document) -> DocumentRow:
-    return DocumentRow(
-        document_uuid=str(document.id),
-        kind=DocumentKind(document.kind),
-        activity_id=document.activity_id,
-        agent_key=document.agent_key,
-        registration=document.registration,
-        document_id=document.document_id,
-        version=document.version,
-        updated_us=epoch_us(document.modified_on),
-        content_type=document.content_type,
-        etag=document.etag,
-        content=document.content,
-    )
 
 
 def _too_large(limit: int) -> DocumentTooLarge:
@@ -535,13 +389,3 @@ def _busy() -> DocumentConflict:
         "the document is being changed by other requests; GET it and try again",
         [FieldError("", "concurrent-writes", "too many concurrent changes")],
     )
-
-
-_STATEMENT_VIEWS = (statement_index, activity_view, agent_view)
-"""Views written from statements in the append's transaction, rebuilt together."""
-
-
-def _write_statement_views(cursor: Cursor, entries: list[tuple[int, dict[str, Any]]]) -> None:
-    if entries:
-        for view in _STATEMENT_VIEWS:
-            view.write_statements(cursor, entries)

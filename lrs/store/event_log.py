@@ -164,6 +164,11 @@ class EventLog:
             yield chunk
             after = chunk[-1][0]
 
+    def events_of(self, originator_id: UUID, limit: int | None = None) -> list[Any]:
+        """The domain events of one aggregate, oldest first."""
+        stored = self.recorder.select_events(originator_id, limit=limit)
+        return [self.mapper.to_domain_event(s) for s in stored]
+
     def document_ids(self, batch: int = 1000) -> list[UUID]:
         """The id of every document that has events, in the order they first appear."""
         ids: dict[UUID, None] = {}

@@ -69,5 +69,5 @@ def test_a_batch_mixing_new_and_equivalent_statements_stores_only_the_new(servic
 def test_stored_never_goes_backwards_within_a_process(services: Services) -> None:
     ids = [record(services, factories.statement())[0] for _ in range(20)]
     store = services.store
-    stored = [store.statements_at([store.position_of(i, voided=False)])[0]["stored"] for i in ids]
+    stored = [store.event_log.statements_at([store.queries.position_of(i)])[0]["stored"] for i in ids]
     assert stored == sorted(stored)

@@ -247,7 +247,7 @@ def test_status_reports_head_position_and_lag(services: Services, view: Counting
     (now minus `stored` of the oldest statement the view does not show)."""
     _record(services, 2)
     runner = ProjectionRunner(services.store, [view])
-    first = services.store.statements_at(_positions(services)[:1])[0]
+    first = services.store.event_log.statements_at(_positions(services)[:1])[0]
     stored = datetime.fromisoformat(first["stored"])
     status = runner.status(now=stored + timedelta(seconds=5))
     assert status.head == runner.head() == _positions(services)[-1]

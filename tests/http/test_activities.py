@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lrs.store.rebuilds import rebuild_statement_views
 from tests import factories as f
 from tests.http.document_support import ACTIVITIES, errors_of
 from tests.http.support import post_apart, post_statements
@@ -163,7 +164,7 @@ def test_activities_canonical_definitions_for_statement_queries(client, app):
     french = f.statement()
     french["object"]["definition"]["name"] = {"fr-CA": "Séance de mentorat"}
     post_statements(client, english, french)
-    definitions = app.extensions["lrs"].store.activity_definitions([f.SESSION, f.PROGRAM])
+    definitions = app.extensions["lrs"].store.queries.activity_definitions([f.SESSION, f.PROGRAM])
     assert list(definitions) == [f.SESSION]
     assert definitions[f.SESSION]["name"]["fr-CA"] == "Séance de mentorat"
 
@@ -175,7 +176,7 @@ def test_activities_definitions_rebuilt_from_the_events_are_identical(client, ap
     post_apart(client, f.statement(object=question), f.statement(object=translated), f.statement())
     store = app.extensions["lrs"].store
     before = (activity(client, question["id"]), activity(client, f.SESSION), tables(store))
-    assert store.rebuild_index() == 3
+    assert rebuild_statement_views(store) == 3
     assert (activity(client, question["id"]), activity(client, f.SESSION), tables(store)) == before
 
 

@@ -30,7 +30,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 def stored(app, content: bytes) -> bool:
     sha2 = hashlib.sha256(content).hexdigest()
-    return sha2 in app.extensions["lrs"].store.attachment_contents([sha2])
+    return sha2 in app.extensions["lrs"].store.queries.attachment_contents([sha2])
 
 
 def test_attachments_limits_attachment_at_the_limit_is_accepted(client, app):

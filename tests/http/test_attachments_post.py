@@ -19,7 +19,7 @@ def xapi_version(each_xapi_version: str) -> str:
 
 
 def stored_content(app: Any, sha2: str) -> bytes | None:
-    data = app.extensions["lrs"].store.attachment_contents([sha2]).get(sha2)
+    data = app.extensions["lrs"].store.queries.attachment_contents([sha2]).get(sha2)
     return None if data is None else data.content
 
 

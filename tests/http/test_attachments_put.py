@@ -31,7 +31,7 @@ def test_attachments_put_multipart_stores_the_statement_and_its_data(client, app
     assert response.status_code == 204
     assert stored_statement(client, statement["id"])["attachments"] == statement["attachments"]
     sha2 = hashlib.sha256(pdf).hexdigest()
-    assert app.extensions["lrs"].store.attachment_contents([sha2])[sha2].content == pdf
+    assert app.extensions["lrs"].store.queries.attachment_contents([sha2])[sha2].content == pdf
 
 
 def test_attachments_put_multipart_without_attachments_is_accepted(client):

@@ -95,7 +95,7 @@ def test_a_500_is_logged_with_its_traceback_and_request_id_only_the_id_answered(
     def broken(*_: Any, **__: Any) -> Any:
         raise RuntimeError("an unexpected bug")
 
-    monkeypatch.setattr(app.extensions["lrs"].store, "find", broken)
+    monkeypatch.setattr(app.extensions["lrs"].store.queries, "statements", broken)
     response = new_client(app).get(STATEMENTS, headers={"X-Request-ID": "trace-me"})
     assert response.status_code == 500
     assert "trace-me" in response.get_json()["error"]

@@ -10,6 +10,7 @@ import base64
 
 import orjson
 
+from lrs.store.rebuilds import rebuild_documents
 from tests import factories as f
 from tests.http.document_support import (
     STATE,
@@ -27,7 +28,7 @@ def address(query):
 
 
 def history(app, query):
-    return app.extensions["lrs"].store.document_history(address(query))
+    return app.extensions["lrs"].store.queries.document_history(address(query))
 
 
 def event_names(app, query):
@@ -56,7 +57,7 @@ def test_state_replay_gives_the_document_get_serves(client, app):
     put_json(client, STATE, state_params(), {"x": "foo", "y": "bar"})
     post_json(client, STATE, state_params(), {"x": "bash", "z": "faz"})
     served = client.get(STATE, query_string=state_params())
-    replayed = app.extensions["lrs"].store.replay_document(address(state_params()))
+    replayed = app.extensions["lrs"].store.queries.replay_document(address(state_params()))
     assert replayed.content == served.data
     assert replayed.etag == served.headers["ETag"]
 
@@ -66,7 +67,7 @@ def test_state_replay_to_an_earlier_version_gives_the_document_then(client, app)
     put_json(client, STATE, state_params(), {"x": "foo"})
     post_json(client, STATE, state_params(), {"y": "bar"})
     store = app.extensions["lrs"].store
-    assert orjson.loads(store.replay_document(address(state_params()), version=1).content) == {
+    assert orjson.loads(store.queries.replay_document(address(state_params()), version=1).content) == {
         "x": "foo"
     }
 
@@ -127,7 +128,7 @@ def test_state_documents_rebuilt_from_the_events_alone_are_identical(client, app
     client.request("DELETE", STATE, query_string=state_params("b"))
     store = app.extensions["lrs"].store
     before = table(store)
-    assert store.rebuild_documents() == 2
+    assert rebuild_documents(store) == 2
     assert table(store) == before
 
 

@@ -38,9 +38,9 @@ class Figures:
         self.project = project
 
     def position_of(self, statement: dict[str, Any]) -> int:
-        position = self.services.store.position_of(statement["id"], voided=False)
+        position = self.services.store.queries.position_of(statement["id"], voided=False)
         if position is None:
-            position = self.services.store.position_of(statement["id"], voided=True)
+            position = self.services.store.queries.position_of(statement["id"], voided=True)
         assert position is not None
         return int(position)
 

@@ -59,7 +59,7 @@ def test_publisher_publishes_every_event_in_log_order(stream_services: Services,
     assert [m.headers["Nats-Msg-Id"] for m in found] == ["1", "2", "3", "4", "5", "6"]
     statements = [orjson.loads(m.body) for m in found if m.subject.endswith(".statement")]
     assert [s["id"] for s in statements] == ids
-    assert statements == stream_services.store.statements_at([1, 2, 3, 5, 6])
+    assert statements == stream_services.store.event_log.statements_at([1, 2, 3, 5, 6])
     document = orjson.loads(found[3].body)
     assert document["document_id"] == "bookmark" and found[3].headers["Lrs-Topic"].startswith("lrs.documents:")
 

@@ -26,4 +26,4 @@ def get_activity(lrs: XAPIDependencies) -> Response:
     xapi_version()
     require(principal, READ)
     activity_id = parse_activity_request(dict(request.args.lists()))
-    return json_response(lrs.store.activity(activity_id))
+    return json_response(lrs.store.queries.activity(activity_id))

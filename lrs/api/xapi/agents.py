@@ -26,4 +26,4 @@ def get_person(lrs: XAPIDependencies) -> Response:
     xapi_version()
     require(principal, READ)
     agent = parse_agents_request(dict(request.args.lists()))
-    return json_response(lrs.store.person(agent))
+    return json_response(lrs.store.queries.person(agent))

@@ -120,7 +120,7 @@ def _too_large(limit: int) -> DocumentTooLarge:
 
 def _one(store: LearningRecordStore, document_request: DocumentRequest) -> Response:
     """Communication 2.3 etc.: the document as stored, with its ETag (3.1) and Last-Modified (2.2)."""
-    row = store.document(document_request.address)
+    row = store.queries.document(document_request.address)
     if row is None:
         kind = document_request.scope.kind
         raise HTTPError(
@@ -136,7 +136,7 @@ def _one(store: LearningRecordStore, document_request: DocumentRequest) -> Respo
 
 def _many(store: LearningRecordStore, document_request: DocumentRequest) -> Response:
     """The ids of the documents of a scope (updated after `since`), Last-Modified the newest."""
-    rows = store.documents_in(document_request.scope, document_request.since)
+    rows = store.queries.documents_in(document_request.scope, document_request.since)
     ids = list(dict.fromkeys(row.document_id for row in rows))
     body = orjson.dumps(ids)
     response = Response(body, status=200, mimetype="application/json")

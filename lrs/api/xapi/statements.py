@@ -29,7 +29,6 @@ from lrs.api.xapi.auth import (
 from lrs.api.xapi.http import XAPIDependencies, xapi_version
 from lrs.settings import Settings
 from lrs.store.application import LearningRecordStore, StatementConflict
-from projections.statement_index import Filter
 from xapi import multipart
 from xapi.attachments import (
     AttachmentData,
@@ -41,7 +40,7 @@ from xapi.errors import FieldError, InvalidParameter, InvalidStatement
 from xapi.formats import for_version, format_statement, parse_accept_language
 from xapi.identifiers import statement_index_keys
 from xapi.limits import batch_size_errors
-from xapi.prepare import epoch_us, format_timestamp
+from xapi.prepare import format_timestamp
 from xapi.query import (
     SingleStatementQuery,
     StatementQuery,
@@ -204,7 +203,7 @@ def _store(store: LearningRecordStore, statements: list[dict[str, Any]], princip
 def get_statements(lrs: XAPIDependencies) -> Response:
     """Communication 2.1.3: one statement by id, or a StatementResult page."""
     # Taken before the query runs: everything stored before it is in the answer.
-    g.consistent_through = lrs.store.consistent_through()
+    g.consistent_through = lrs.store.queries.consistent_through()
     principal = lrs.authenticate()
     version = xapi_version()
     mine_only = not principal.has_any(READ_ALL)
@@ -231,13 +230,10 @@ def get_statements(lrs: XAPIDependencies) -> Response:
 def _single(lrs: XAPIDependencies, query: SingleStatementQuery, mine: Principal | None,
             languages: list[str]) -> Response:
     store = lrs.store
-    position = store.position_of(query.statement_id, voided=query.voided)
-    if position is not None and mine is not None:
-        if store.authority_key_at(position) != mine.authority_key:
-            position = None
-    if position is None:
+    statement = store.queries.statement(
+        query.statement_id, voided=query.voided, authority=mine.authority_key if mine else None)
+    if statement is None:
         raise HTTPError(404, f"no statement {query.statement_id}")
-    statement = store.statements_at([position])[0]
     count_statements(1)
     [body] = _formatted(lrs, [statement], query.format, languages)
     headers = {"Last-Modified": _http_date(statement["stored"])}
@@ -247,12 +243,11 @@ def _single(lrs: XAPIDependencies, query: SingleStatementQuery, mine: Principal 
 def _page(lrs: XAPIDependencies, query: StatementQuery, after: int | None, mine: Principal | None,
           languages: list[str]) -> Response:
     store = lrs.store
-    positions = store.find(_filter(query, after, mine))
+    page = store.queries.statements(query, after=after, authority=mine.authority_key if mine else None)
     more = ""
-    if len(positions) > query.limit:
-        positions = positions[: query.limit]
-        more = request.script_root + "/xapi/statements?more=" + encode_more(query, positions[-1])
-    statements = store.statements_at(positions)
+    if page.more_after is not None:
+        more = request.script_root + "/xapi/statements?more=" + encode_more(query, page.more_after)
+    statements = page.statements
     count_statements(len(statements))
     body = {
         "statements": _formatted(lrs, statements, query.format, languages),
@@ -279,7 +274,7 @@ def _formatted(lrs: XAPIDependencies, statements: list[dict[str, Any]], fmt: str
     definitions = None
     if fmt == "canonical":
         ids = {i for s in statements for i in statement_index_keys(s).related_activities}
-        definitions = lrs.store.activity_definitions(sorted(ids))
+        definitions = lrs.store.queries.activity_definitions(sorted(ids))
     return [format_statement(s, fmt, languages, activity_definitions=definitions) for s in statements]
 
 
@@ -296,7 +291,7 @@ def _statements_response(store: LearningRecordStore, body: Any, statements: Iter
         for _, attachment in attachments_of(statement)
         if isinstance(attachment.get("sha2"), str)
     ))
-    stored = store.attachment_contents(hashes)
+    stored = store.queries.attachment_contents(hashes)
     parts: list[tuple[Mapping[str, str], bytes]] = [
         ({"Content-Type": "application/json"}, orjson.dumps(body))
     ]
@@ -320,27 +315,10 @@ def _statements_response(store: LearningRecordStore, body: Any, statements: Iter
     return response
 
 
-def _filter(query: StatementQuery, after: int | None, mine: Principal | None) -> Filter:
-    return Filter(
-        agent=query.agent,
-        related_agents=query.related_agents,
-        verb=query.verb,
-        activity=query.activity,
-        related_activities=query.related_activities,
-        registration=query.registration,
-        since_us=None if query.since is None else epoch_us(query.since),
-        until_us=None if query.until is None else epoch_us(query.until),
-        authority=mine.authority_key if mine else None,
-        ascending=query.ascending,
-        after_position=after,
-        limit=query.limit,
-    )
-
-
 def _add_consistent_through(store: LearningRecordStore, response: Response) -> Response:
     """Communication 2.1.3: on every response of the Statement resource, errors included."""
     if request.path.rstrip("/").endswith("/statements"):
-        moment = g.get("consistent_through") or store.consistent_through()
+        moment = g.get("consistent_through") or store.queries.consistent_through()
         response.headers.setdefault(CONSISTENT_THROUGH, format_timestamp(moment))
     return response
 

@@ -1,0 +1,64 @@
+"""The views the store writes in the append's own transaction, and how a document
+aggregate and its current-state row turn into each other.
+
+The commands (`lrs.store.application`) write these rows with the events; the
+rebuilds (`lrs.store.rebuilds`) write them again from the events alone. Both go
+through here, so a rebuilt view is written exactly as a live one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from lrs.documents import Document
+from lrs.store.database import Cursor
+from projections import activities as activity_view
+from projections import agents as agent_view
+from projections import statement_index
+from projections.documents import DocumentRow
+from projections.view import Positioned
+from xapi.documents import DocumentKind
+from xapi.prepare import epoch_us
+
+STATEMENT_VIEWS = (statement_index, activity_view, agent_view)
+"""Views written from statements in the append's transaction, rebuilt together."""
+
+
+def write_statement_views(cursor: Cursor, entries: Sequence[Positioned]) -> None:
+    if entries:
+        for view in STATEMENT_VIEWS:
+            view.write_statements(cursor, list(entries))
+
+
+def restore_document(row: DocumentRow) -> Document:
+    """The document aggregate as its current row holds it (no replay)."""
+    return Document.restore(
+        id=UUID(row.document_uuid),
+        version=row.version,
+        modified_on=row.updated,
+        kind=row.kind.value,
+        activity_id=row.activity_id,
+        agent_key=row.agent_key,
+        registration=row.registration,
+        document_id=row.document_id,
+        content=row.content,
+        content_type=row.content_type,
+    )
+
+
+def document_row(document: Document) -> DocumentRow:
+    """The current-state row of a document aggregate."""
+    return DocumentRow(
+        document_uuid=str(document.id),
+        kind=DocumentKind(document.kind),
+        activity_id=document.activity_id,
+        agent_key=document.agent_key,
+        registration=document.registration,
+        document_id=document.document_id,
+        version=document.version,
+        updated_us=epoch_us(document.modified_on),
+        content_type=document.content_type,
+        etag=document.etag,
+        content=document.content,
+    )
