@@ -37,6 +37,9 @@ from projections.mentoring_profile import COMMENT_KINDS, VIDEO_KINDS, Kind
 from projections.program_tracking import program_summary, weekly_series
 from projections.registry import ViewSettings
 
+SEARCH_LIMIT = 100
+"""The most people a search lists (narrow it by typing more)."""
+
 RECENT_COMMENTS = 100
 """How many of a mentee's newest comments their page lists."""
 
@@ -101,6 +104,29 @@ class Reader:
             g["goal_name"] = names.get(g["goal"])
         for r in said:
             r["about_name"] = names.get(r["about"])
+    def search(self, text: str, grant: ProgramGrant, as_of: int | None = None,
+               limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
+        """Mentors and mentees whose name holds ``text`` (any case), in the programs of the
+        ``grant`` only (issue 20), by name: (program, its name, agent, name, role)."""
+        pattern = "%" + text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        condition, params = mentoring.visible(as_of, "f.")
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT DISTINCT f.program, f.actor, f.kind FROM mentoring_fact f"
+                " JOIN mentoring_agent_name n ON n.agent_key = f.actor"
+                f" WHERE f.kind IN (?, ?) AND {condition} AND LOWER(n.name) LIKE ? ESCAPE '\\'",
+                [int(Kind.ENROLLED_MENTOR), int(Kind.ENROLLED_MENTEE), *params, pattern],
+            ).fetchall()
+            found = [r for r in rows if grant.allows(r["program"])]
+            names = mentoring.names(cur, {r["actor"] for r in found}, as_of)
+            programs = {p: n or p for p, n in mentoring.programs(cur, as_of)}
+        people = [{"program": r["program"], "program_name": programs.get(r["program"], r["program"]),
+                   "agent": r["actor"], "name": names.get(r["actor"], r["actor"]),
+                   "role": "mentor" if int(r["kind"]) == int(Kind.ENROLLED_MENTOR) else "mentee"}
+                  for r in found if text.casefold() in names.get(r["actor"], "").casefold()]
+        people.sort(key=lambda p: (p["name"].casefold(), p["program_name"].casefold(), p["role"]))
+        return people[:limit]
+
     def programs(self, date_range: DateRange, as_of: int | None = None, at_us: int | None = None,
             grant: ProgramGrant = ALL) -> list[dict[str, Any]]:
         """A card per program of the ``grant`` (issue 20: the others are not read at all)."""

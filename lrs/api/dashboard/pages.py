@@ -28,6 +28,8 @@ from xapi.formats import parse_accept_language
 
 STATUSES = ("at_risk", "inactive", "on_track")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
+PAGE_SIZE = 50
+"""Pairs per page of a program's table: a 1,000-mentee program is 20 pages, not 334 rows."""
 PAIR_COLUMNS = ("status", "mentor", "mentee", "sessions", "last_session", "goals_overdue")
 REASONS = {"no_session": "no session in {days} days", "overdue_goal": "overdue goal"}
 WEEKLY: dict[str, tuple[str, tuple[tuple[str, str], ...], str]] = {
@@ -121,6 +123,17 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             )
         return page("programs.html", programs=cards, **base(date_range))
 
+    @bp.route("/search")
+    def search() -> Any:
+        """A person (mentor or mentee) by name, across the programs the viewer may see."""
+        date_range = date_range_or_400()
+        text = request.args.get("q", "").strip()
+        people = reader.search(text, grant(), as_of=live().position) if len(text) >= 2 else []
+        return page("search.html", query=text, people=people, limit=data.SEARCH_LIMIT,
+                    breadcrumbs=[("Programs", url_for("dashboard.programs", **date_range.params())),
+                                 ("Find a person", None)],
+                    **base(date_range, [("q", text)]))
+
     @bp.route("/programs.csv")
     def programs_csv() -> Response:
         date_range = date_range_or_400()
@@ -146,6 +159,9 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
         sort = sort if sort in PAIR_COLUMNS else "status"
         order = "desc" if request.args.get("order") == "desc" else "asc"
         pairs = _sorted_pairs(_filtered_pairs(found["pair_rows"], status_filter, text_filter), sort, order)
+        pages = max(1, -(-len(pairs) // PAGE_SIZE))
+        number = min(max(_int_arg("page", 1), 1), pages)
+        shown = pairs[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
         weekly = found["weekly"]
         labels = [w["week"] for w in weekly]
         cut = _partial_weeks(labels, date_range, reference(date_range))
@@ -170,11 +186,16 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
         )
         keep = [("id", program_id)]
         args = _args_builder([("id", program_id), *date_range.params().items(),
-                              ("status", status_filter), ("q", text_filter)])
+                              ("status", status_filter), ("q", text_filter),
+                              ("sort", request.args.get("sort", "")), ("order", request.args.get("order", ""))])
         return page(
             "program.html",
             program=found,
-            pairs=pairs,
+            pairs=shown,
+            pair_count=len(pairs),
+            page_number=number,
+            page_count=pages,
+            first_row=(number - 1) * PAGE_SIZE + 1,
             reasons=_reasons(config),
             sort=sort,
             order=order,
@@ -322,6 +343,12 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
     def _not_found(what: str, ident: str) -> Any:
         return message(f"No such {what}", f"Nothing in the views matches this {what}: {ident}", 404,
                        ("All programs", url_for("dashboard.programs")))
+
+
+def _int_arg(name: str, default: int) -> int:
+    """A whole-number query parameter (a page number); anything else is the default."""
+    raw = request.args.get(name, "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 9 else default
 
 
 def _required(name: str) -> str:
