@@ -47,7 +47,7 @@ def project(source: str, parent_pipe: int | None) -> int:
     stop_with_parent(parent_pipe)
     with context.services() as services:
         names = ", ".join(v.name for v in services.projections.views) or "none"
-        waits = "LISTEN/NOTIFY" if settings.dialect == "postgres" else "polling"
+        waits = "LISTEN/NOTIFY" if services.store.db.dialect.announces_appends else "polling"
         log.info("projection runner: views %s; store %s; %s every %g s", names, settings.dialect,
                  waits, settings.projection_poll_seconds)
         services.projections.run(stop)

@@ -26,6 +26,7 @@ from lrs.cli.children import Child
 from lrs.cli.errors import Refused, redacted
 from lrs.services import Services
 from lrs.settings import Settings
+from lrs.store.dialects import dialect_named
 
 FIRST_CREDENTIAL_SCOPES = ("all", "coordinator/read", "audit/read")
 """What the credential `lrs serve` creates on a store with none may do."""
@@ -83,7 +84,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int,
         bind=[f"fd://{sock.detach()}" for sock in listeners],  # gunicorn owns them from here
         timeout_seconds=timeout, graceful_seconds=graceful_timeout, keepalive_seconds=keep_alive)
     _Gunicorn(settings, {
-        "workers": workers or (1 if settings.dialect == "sqlite" else 2),
+        "workers": workers or dialect_named(settings.dialect).default_workers,
         "threads": threads,
         "accesslog": None,
         **options,

@@ -33,6 +33,8 @@ class Dialect:
     """The library's events table's log position (the notification id)."""
     announces_appends: bool
     """Whether the event store announces appends (PostgreSQL's LISTEN/NOTIFY)."""
+    default_workers: int
+    """``lrs serve``'s worker processes when none are asked for."""
 
     def sql(self, sql: str) -> str:
         """``?`` placeholders in the driver's style."""
@@ -106,12 +108,14 @@ class _SQLite(Dialect):
     name = "sqlite"
     position_column = "rowid"
     announces_appends = False
+    default_workers = 1  # one writer at a time: more processes only wait on the file lock
 
 
 class _PostgreSQL(Dialect):
     name = "postgres"
     position_column = "notification_id"
     announces_appends = True
+    default_workers = 2
 
     def sql(self, sql: str) -> str:
         return sql.replace("?", "%s")
