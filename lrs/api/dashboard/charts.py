@@ -182,13 +182,17 @@ def bar_chart(chart: Chart, *, width: int = 640, height: int = 240, variant: str
     return Markup("".join(parts))
 
 
-def sparkline(values: Sequence[Number | None], *, label: str, width: int = 120, height: int = 32) -> Markup:
-    """A small trend line without axes, for a card; ``label`` says what it shows."""
+def sparkline(values: Sequence[Number | None], *, label: str, width: int = 120, height: int = 32,
+              scale: bool = False) -> Markup:
+    """A small trend line without axes, for a card; ``label`` says what it shows. With
+    ``scale`` its lowest and highest values are written at its right, so two sparklines
+    side by side are not read as on one axis."""
+    box = width + (44 if scale else 0)
     present = [(i, float(v)) for i, v in enumerate(values) if v is not None]
     parts = [
         (
             f'<svg class="sparkline" role="img" aria-label="{escape(label)}" '
-            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+            f'viewBox="0 0 {box} {height}" width="{box}" height="{height}">'
             f"<title>{escape(label)}</title>"
         )
     ]
@@ -203,6 +207,11 @@ def sparkline(values: Sequence[Number | None], *, label: str, width: int = 120, 
         parts.append(_polyline([f"{cx:.1f},{cy:.1f}" for cx, cy in coords], "series-0"))
         last_x, last_y = coords[-1]
         parts.append(f'<circle class="point series-0" cx="{last_x:.1f}" cy="{last_y:.1f}" r="2"/>')
+        if scale:
+            parts.append(
+                f'<text class="tick" x="{width + 4}" y="10">{escape("max " + _number(high))}</text>'
+                f'<text class="tick" x="{width + 4}" y="{height - 2}">{escape("min " + _number(low))}</text>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts))
 

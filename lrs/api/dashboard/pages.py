@@ -123,6 +123,20 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             )
         return page("programs.html", programs=cards, **base(date_range))
 
+    @bp.route("/compare")
+    def compare() -> Any:
+        """The programs the viewer may see side by side on their main figures, each with its
+        weekly mean rating as a sparkline that names its scale (lowest and highest)."""
+        date_range = date_range_or_400()
+        rows = reader.programs(date_range, as_of=live().position, at_us=reference(date_range), grant=grant())
+        for row in rows:
+            row["spark"] = charts.sparkline([r for _, r in row["rating_trend"]], scale=True,
+                                            label=f"Mean feedback rating per week, {row['name']}")
+        return page("compare.html", programs=rows,
+                    breadcrumbs=[("Programs", url_for("dashboard.programs", **date_range.params())),
+                                 ("Compare programs", None)],
+                    **base(date_range))
+
     @bp.route("/search")
     def search() -> Any:
         """A person (mentor or mentee) by name, across the programs the viewer may see."""
