@@ -4,7 +4,9 @@
 evaluated only when the mentoring view shows the whole log (while it lags, as
 during a rebuild, a pair could look at risk for want of the sessions not yet
 applied); then the webhook calls that are due are made, and from
-``LRS_DIGEST_HOUR`` on the day's digests are sent (`digest`). `run` repeats it every
+``LRS_DIGEST_HOUR`` on the day's digests are sent (`digest`), once the statuses
+are up to date (a digest is sent once a day: it must not say what a lagging
+view says). `run` repeats it every
 ``LRS_ALERT_POLL_SECONDS`` until stopped.
 """
 
@@ -71,7 +73,7 @@ class AlertWorker:
             done.evaluated, done.changes = True, found
         if self.config.webhook:
             done.delivery = webhook.deliver_due(self.services.store.db, self.config, now_us, self.send)
-        if self.config.digest and now.hour >= self.config.digest_hour:
+        if self.config.digest and done.evaluated and now.hour >= self.config.digest_hour:
             done.digests = self.send_digests(now).sent
         return done
 

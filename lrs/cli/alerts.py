@@ -92,7 +92,9 @@ def send_digest() -> int:
     with context.services() as services:
         worker = AlertWorker(services, config)
         now = utc_now()
-        worker.evaluate(now)
+        if worker.evaluate(now) is None:
+            raise Failed("the mentoring view lags the log: the digest would say what it says; try again once "
+                         "`lrs projections status` shows no lag")
         done = worker.send_digests(now)
     click.echo(orjson.dumps({"sent": done.sent, **({"failed": done.failed} if done.failed else {})}).decode())
     if done.failed:

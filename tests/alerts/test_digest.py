@@ -119,3 +119,11 @@ def test_a_disabled_account_gets_no_digest(two_programs: None, people: Any, dige
     people.disable("carol")
     clock.set("2026-01-25T07:00:00Z")
     assert digests().digests == ["dan"]
+
+
+def test_no_digest_is_sent_while_the_view_lags_the_log(two_programs: None, people: Any, app: Any,
+                                                       digest_config: Any, clock: Clock, mailbox: Mailbox) -> None:
+    """A digest goes once a day: it waits for statuses that show every statement."""
+    worker = AlertWorker(app.extensions["lrs"], digest_config, clock=clock)  # the runner has not caught up
+    clock.set("2026-01-25T07:00:00Z")
+    assert worker.tick().digests == [] and mailbox.messages == []
