@@ -39,8 +39,8 @@ def lrs(env: dict[str, str], *args: str) -> str:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as data_dir:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
+        with socket.socket() as sock:  # SCREENSHOT_PORT: a port of one's own (else any free one)
+            sock.bind(("127.0.0.1", int(os.environ.get("SCREENSHOT_PORT", "0"))))
             port = sock.getsockname()[1]
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "LRS_DATA_DIR": data_dir, "LRS_PUBLIC_URL": base,
