@@ -100,7 +100,7 @@ class MentoringView:
                 programs[program] = (first, old_name, named_at)
 
         # Voided before they arrived: by an earlier batch, or earlier or later in this one.
-        earlier = _voidings_of(cursor, sorted({row[2] for row in facts}))
+        earlier = voidings_of(cursor, "mentoring_voiding", sorted({row[2] for row in facts}))
         for row in facts:
             voided_at = earlier.get(row[2], voidings.get(row[2]))
             row[3] = voided_at
@@ -122,7 +122,7 @@ class MentoringView:
                     f" WHERE voided_at IS NULL AND statement_id {in_ids}",
                     params,
                 )
-        _upsert(
+        upsert(
             cursor,
             "mentoring_agent_name",
             (("agent_key", "text"), ("name", "text"), ("first_position", "bigint"), ("position", "bigint")),
@@ -130,7 +130,7 @@ class MentoringView:
             "(agent_key, name) DO UPDATE SET position = excluded.position"
             " WHERE excluded.position > mentoring_agent_name.position",
         )
-        _upsert(
+        upsert(
             cursor,
             "mentoring_program",
             (("program", "text"), ("first_position", "bigint"), ("name", "text"), ("position", "bigint")),
@@ -144,25 +144,29 @@ class MentoringView:
             cursor.execute(f"DELETE FROM {table}")
 
 
-def _voidings_of(cursor: Cursor, statement_ids: Sequence[str]) -> dict[str, int]:
+def voidings_of(cursor: Cursor, table: str, statement_ids: Sequence[str]) -> dict[str, int]:
+    """The log position of the voiding of each of these statements that a view's voiding
+    ``table`` holds (a voiding may arrive before the statement it voids). Shared by the
+    mentoring and the programs views."""
     found: dict[str, int] = {}
     for start in range(0, len(statement_ids), 500):
         in_ids, params = cursor.in_list(statement_ids[start : start + 500])
         rows = cursor.execute(
-            f"SELECT target_id, position FROM mentoring_voiding WHERE target_id {in_ids}", params
+            f"SELECT target_id, position FROM {table} WHERE target_id {in_ids}", params
         ).fetchall()
         found.update((row["target_id"], int(row["position"])) for row in rows)
     return found
 
 
-def _upsert(
+def upsert(
     cursor: Cursor,
     table: str,
     columns: Sequence[tuple[str, str]],
     rows: Sequence[Sequence[Any]],
     on_conflict: str,
 ) -> None:
-    """Insert or update many rows in one statement (keys must be unique within ``rows``)."""
+    """Insert or update many rows in one statement (keys must be unique within ``rows``);
+    shared by the mentoring and the programs views."""
     if not rows:
         return
     cursor.insert_rows(table, columns, rows, on_conflict=on_conflict)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lrs.store.database import Cursor
-from projections.mentoring import NONE, _upsert, visible
+from projections.mentoring import NONE, upsert, visible, voidings_of
 from projections.mentoring_profile import Vocabulary
 from projections.programs_profile import Kind, read_statement
 from projections.view import Positioned
@@ -75,7 +75,7 @@ class ProgramsView:
             for key_name in reading.names:
                 first, _ = names.get(key_name, (position, position))
                 names[key_name] = (first, position)
-        earlier = _voidings_of(cursor, sorted({row[2] for row in facts}))
+        earlier = voidings_of(cursor, "program_voiding", sorted({row[2] for row in facts}))
         for row in facts:
             row[3] = earlier.get(row[2], voidings.get(row[2]))
         cursor.insert_rows("program_fact", _FACT_COLUMNS, facts)
@@ -93,7 +93,7 @@ class ProgramsView:
                     f" WHERE voided_at IS NULL AND statement_id {in_ids}",
                     params,
                 )
-        _upsert(
+        upsert(
             cursor, "program_agent_name",
             (("agent_key", "text"), ("name", "text"), ("first_position", "bigint"), ("position", "bigint")),
             [(key, name, first, last) for (key, name), (first, last) in sorted(names.items())],
@@ -104,17 +104,6 @@ class ProgramsView:
     def clear(self, cursor: Cursor) -> None:
         for table in self.tables:
             cursor.execute(f"DELETE FROM {table}")
-
-
-def _voidings_of(cursor: Cursor, statement_ids: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(statement_ids), 500):
-        in_ids, params = cursor.in_list(statement_ids[start : start + 500])
-        rows = cursor.execute(
-            f"SELECT target_id, position FROM program_voiding WHERE target_id {in_ids}", params
-        ).fetchall()
-        found.update((row["target_id"], int(row["position"])) for row in rows)
-    return found
 
 
 # --- reading the view -------------------------------------------------------------
