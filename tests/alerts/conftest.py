@@ -161,7 +161,9 @@ class Mailbox:
 
             def authenticate(_server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any) -> Any:
                 given = (data.login.decode(), data.password.decode()) if isinstance(data, LoginPassword) else None
-                return AuthResult(success=given == expected)
+                # handled=False: aiosmtpd then answers a refusal with 535 itself (its default, True, means
+                # "the authenticator already replied", so the client waited for an answer until its timeout).
+                return AuthResult(success=given == expected, handled=False)
 
             self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, auth_required=True,
                                          auth_require_tls=False, authenticator=authenticate)

@@ -1,5 +1,6 @@
-"""Outages have a bound (issue 17, points 4 and 9): with PostgreSQL stopped for 20 s
-under a steady load of statement, query and document requests, every request is
+"""Outages have a bound (issue 17, points 4 and 9): with PostgreSQL stopped for
+several connect timeouts (6 s with a 2 s timeout; it was 20 s, which exercised the same
+paths, only more times over) under a steady load of statement, query and document requests, every request is
 answered (never a 500), each within the documented bound: about
 ``LRS_POSTGRES_CONNECT_TIMEOUT`` (`lrs.store.bounds`), with 503 and ``Retry-After``
 while the database is away; afterwards the same processes serve again, and every
@@ -22,7 +23,9 @@ CONNECT_TIMEOUT = 2
 BOUND_SECONDS = CONNECT_TIMEOUT + 1.5
 """What docs/OPERATIONS.md promises while the store is unreachable: the wait for a
 connection, a second attempt on a broken one, and the request itself."""
-OUTAGE_SECONDS = 20.0
+OUTAGE_SECONDS = 6.0
+"""Three connect timeouts: every client sees the bound hold on more than one request
+while the database is away."""
 CLIENTS = 4
 """As many as the worker threads of one worker: no request waits for a thread."""
 
@@ -64,7 +67,7 @@ def client(server: LRSServer, answers: list[Answer], stop: threading.Event, numb
         time.sleep(0.02)
 
 
-def test_every_request_is_answered_within_the_bound_through_a_20_s_outage(
+def test_every_request_is_answered_within_the_bound_through_an_outage(
     throwaway_postgres: ThrowawayPostgres, database_url: str, tmp_path: Path
 ) -> None:
     answers: list[Answer] = []
@@ -79,7 +82,11 @@ def test_every_request_is_answered_within_the_bound_through_a_20_s_outage(
         for thread in threads:
             thread.start()
         try:
-            time.sleep(2)  # a load that the outage interrupts (a time span, not a wait on a condition)
+            # A load that the outage interrupts: every kind of request answered before it.
+            deadline = time.monotonic() + 60
+            while {a.kind for a in list(answers) if a.status in (200, 204, 404)} != {"post", "query", "state", "get"}:
+                assert time.monotonic() < deadline, "the LRS did not serve before the outage"
+                time.sleep(0.05)
             throwaway_postgres.stop("immediate")
             down = time.monotonic()
             try:

@@ -55,7 +55,10 @@ def test_forwarding_resumes_after_the_target_was_down(stream_services: Services,
             _until(lambda: _regional(registry).last_error is not None, "the forwarder to see the target down")
             down = _regional(registry)
             assert down.delivered == 10 and down.lag > 0
-            time.sleep(3)  # the target stays down a while longer (the fault itself)
+            # The target stays down through at least one more attempt (the fault itself): the
+            # forwarder backs off, tries again, fails again, and still holds the batch.
+            _until(lambda: _regional(registry).last_error_at != down.last_error_at, "a retry while the target is down")
+            assert _regional(registry).delivered == 10
             target.start()
             _until(lambda: len(target.statements()) >= 25, "forwarding to resume")
             _until(lambda: _regional(registry).last_error is None, "the error cleared")
