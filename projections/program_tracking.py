@@ -8,7 +8,7 @@ from statistics import median
 from lrs.store.database import Cursor
 from projections import mentoring
 from projections.mentee_progress import days_between, goal_figures
-from projections.mentoring import DAY_US, ProgramFacts, WeekCount, Window, read_program
+from projections.mentoring import DAY_US, Goal, ProgramFacts, WeekCount, Window, read_program
 from projections.mentoring_profile import COMMENT_KINDS, VIDEO_KINDS, Kind
 from projections.registry import ViewSettings
 from xapi.prepare import from_epoch_us
@@ -77,7 +77,7 @@ def pairs_at_risk(facts: ProgramFacts, at_us: int, settings: ViewSettings) -> li
     found = []
     for mentor, mentee in sorted(facts.pairs):
         last = last_session.get((mentor, mentee))
-        overdue = goal_figures(facts.goals_by_owner.get(mentee, []), at_us).goals_overdue
+        overdue = facts.goal_figures_of(mentee, at_us, goal_figures).goals_overdue
         reasons = []
         if last is None or days_between(last, at_us) >= settings.at_risk_days:
             reasons.append(NO_SESSION)
@@ -164,6 +164,7 @@ _WEEK_KINDS: dict[str, tuple[Kind, ...]] = {
     "feedback": (Kind.FEEDBACK,),
 }
 _COLUMNS = (*_WEEK_KINDS, "goals_set", "goals_met")
+_WEEK_KIND_LIST = tuple(k for ks in _WEEK_KINDS.values() for k in ks)
 
 
 MAX_WEEKS = 520
@@ -180,28 +181,68 @@ def weekly_series(cur: Cursor, window: Window, *, at_us: int, max_weeks: int = M
     not count, nor do those before the first week listed."""
     end = at_us if window.until_us is None else min(window.until_us, at_us)
     window = window.at(at_us)
-    counts: dict[int, dict[str, int]] = {}
+    counts = mentoring.weekly_counts(cur, window, _WEEK_KIND_LIST)
+    start = window.since_us if window.since_us is not None else mentoring.first_enrolment_us(cur, window)
+    return series_of(counts, mentoring.goals_in(cur, window), start, end, max_weeks)
+
+
+def series_of(counts: list[WeekCount], goals: list[Goal], start: int | None, end: int,
+              max_weeks: int = MAX_WEEKS) -> list[Week]:
+    """`weekly_series` from what it reads: the weekly counts of the week kinds, the goals,
+    the series' start (None: from the first counted week) and the range's end."""
+    weeks: dict[int, dict[str, int]] = {}
 
     def add(week: int, column: str, n: int) -> None:
-        counts.setdefault(week, dict.fromkeys(_COLUMNS, 0))[column] += n
+        weeks.setdefault(week, dict.fromkeys(_COLUMNS, 0))[column] += n
 
-    kinds = tuple(k for ks in _WEEK_KINDS.values() for k in ks)
-    for row in mentoring.weekly_counts(cur, window, kinds):
+    for row in counts:
         for column, of_column in _WEEK_KINDS.items():
             if row.kind in of_column:
                 add(row.week, column, row.count)
-    for goal in mentoring.goals_in(cur, window):
+    for goal in goals:
         if goal.set_us is not None:
             add(mentoring.week_of(goal.set_us), "goals_set", 1)
             if goal.met_us is not None:
                 add(mentoring.week_of(goal.met_us), "goals_met", 1)
-    start = window.since_us if window.since_us is not None else mentoring.first_enrolment_us(cur, window)
-    if start is None and not counts:
+    if start is None and not weeks:
         return []
-    first = mentoring.week_of(start) if start is not None else min(counts)
-    last = max(mentoring.week_of(end - 1), *counts) if counts else mentoring.week_of(end - 1)
+    first = mentoring.week_of(start) if start is not None else min(weeks)
+    last = max(mentoring.week_of(end - 1), *weeks) if weeks else mentoring.week_of(end - 1)
     first = max(first, last - max_weeks + 1)
-    return [Week(_week(w), **counts.get(w, dict.fromkeys(_COLUMNS, 0))) for w in range(first, last + 1)]
+    return [Week(_week(w), **weeks.get(w, dict.fromkeys(_COLUMNS, 0))) for w in range(first, last + 1)]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A program's summary and weekly series over one window, and the facts they came from."""
+
+    summary: ProgramSummary
+    weekly: list[Week]
+    facts: ProgramFacts
+    """Read at ``at`` with the recent window of the active pairs, without the per-video detail."""
+
+
+def program_overview(cur: Cursor, window: Window, *, at_us: int, settings: ViewSettings,
+                     max_weeks: int = MAX_WEEKS, per_actor_activity: bool = False) -> Overview:
+    """`program_summary` and `weekly_series` of one window from one read of its facts and
+    one of its weekly counts (a dashboard page reads a program once, not once a figure).
+    ``per_actor_activity``: see `read_program` (the facts then give statuses, not
+    `progress_of`)."""
+    end = at_us if window.until_us is None else min(window.until_us, at_us)
+    window = window.at(at_us)
+    facts = read_program(cur, window, (at_us - settings.active_days * DAY_US, at_us), videos=False,
+                         per_actor_activity=per_actor_activity)
+    counts = mentoring.weekly_counts(cur, window, _WEEK_KIND_LIST)
+    summary = summary_of(facts, [c for c in counts if c.kind == Kind.FEEDBACK], at_us, settings, end)
+    start = window.since_us if window.since_us is not None else mentoring.first_enrolment_us(cur, window)
+    return Overview(summary, series_of(counts, facts.goals, start, end, max_weeks), facts)
+
+
+def standing_facts(cur: Cursor, window: Window, *, at_us: int, settings: ViewSettings,
+                   per_actor_activity: bool = False) -> ProgramFacts:
+    """The facts `program_summary` reads for ``window`` at ``at_us`` (for `summary_of`)."""
+    return read_program(cur, window.at(at_us), (at_us - settings.active_days * DAY_US, at_us), videos=False,
+                        per_actor_activity=per_actor_activity)
 
 
 def _week(week: int) -> str:

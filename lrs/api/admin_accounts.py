@@ -12,6 +12,7 @@ what it sees, ``POST /<name>/email`` where its daily digest goes. Passwords and 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
@@ -29,6 +30,8 @@ from xapi.errors import FieldError
 from xapi.identifiers import agent_key
 
 _FIELDS = ("name", "display_name", "role", "programs", "allow_unknown", "email")
+READER_PATTERN = r"^(account|credential|oidc):.+$"
+"""What a reader of the access log is (the admin API's OpenAPI document says so too)."""
 
 
 def blueprint(authenticate: Authentication, accounts: AccountStore, sessions: SessionStore,
@@ -160,6 +163,8 @@ def access_log_blueprint(authenticate: Authentication, reads: AccessLog) -> Blue
             if reader is not None:
                 errors.append(FieldError("account", "reader-or-account", "give reader or account, not both"))
             reader = f"account:{args['account']}"
+        elif reader is not None and not re.match(READER_PATTERN, reader):
+            errors.append(FieldError("reader", "reader", "account:NAME, credential:KEY or oidc:ISSUER|SUB"))
         if person is None and reader is None and not errors:
             errors.append(FieldError("person", "required", "give a person, a reader or an account"))
         limit = args.get("limit", "100")

@@ -1,5 +1,6 @@
 """Issue 21 point 6: the layout holds from 360 px to 1920 px. At a phone's, a laptop's and
-a wide screen's width, each main page (programs, a program, a mentee, a mentor, compare, search) is drawn
+a wide screen's width, each main page (programs, a program, its cohorts, matching, check gaps, engagement and
+outcomes, a mentee, a mentor, compare, search) is drawn
 in Chromium, screenshot (``LRS_SCREENSHOT_DIR`` keeps them, else the test's temporary
 directory) and checked: nothing wider than the window, no word broken across lines
 (card labels, headers, dates; long IRIs and people's texts may wrap), "To" on the line of
@@ -11,6 +12,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -47,13 +49,15 @@ WIDER_THAN_WINDOW = """() => [...document.querySelectorAll('body *')]
 
 def _pages(page: Any, server: Server) -> list[tuple[str, str]]:
     """(name, path) of the pages to check: programs, the first program, its first pair's
-    mentee and mentor, the comparison of programs, a search for a person."""
+    mentee and mentor, its cohorts, the comparison of programs, a search for a person."""
     signed_in(page, server)
     first_program(page)
     program = page.url.split("/dashboard", 1)[1]
     mentee = page.locator("tr.pair td[data-label='Mentee'] a").first.get_attribute("href")
     mentor = page.locator("tr.pair td[data-label='Mentor'] a").first.get_attribute("href")
-    return [("programs", "/"), ("program", program), ("mentee", mentee.split("/dashboard", 1)[1]),
+    query = urlencode({"program": parse_qs(urlsplit(program).query)["id"][0]})
+    tables = [(name, f"/program/{name}?{query}") for name in ("cohorts", "matching", "gaps", "engagement", "outcomes")]
+    return [("programs", "/"), ("program", program), *tables, ("mentee", mentee.split("/dashboard", 1)[1]),
             ("mentor", mentor.split("/dashboard", 1)[1]), ("compare", "/compare"), ("search", "/search?q=an")]
 
 

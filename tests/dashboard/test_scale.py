@@ -8,8 +8,9 @@ import re
 from collections.abc import Callable
 from html import unescape
 from typing import Any
+from urllib.parse import quote
 
-from lrs.api.dashboard.pages import PAGE_SIZE
+from lrs.api.dashboard.paging import PAGE_SIZE
 from lrs.grants import ProgramGrant
 from tests.dashboard import statements as s
 from tests.dashboard.conftest import Browser, Program
@@ -82,3 +83,79 @@ def test_a_search_lists_only_the_programs_the_viewer_may_see(
 def test_a_search_treats_percent_and_underscore_as_letters(coordinator: Browser, program: Program) -> None:
     html = coordinator.get("/dashboard/search?q=%25%25").get_data(as_text=True)
     assert "Ada Atrisk" not in html and "0 people named like" in html
+
+
+def _mentee_rows(html: str) -> list[str]:
+    """The mentee names of a mentor's mentees table, in order."""
+    table = html.split('id="mentees"', 1)[1].split("</table>", 1)[0]
+    return [unescape(n) for n in re.findall(r'<td data-label="Mentee"><a [^>]*>([^<]*)</a>', table)]
+
+
+def _feedback_texts(html: str, anchor: str) -> list[str]:
+    table = html.split(f'id="{anchor}"', 1)[1].split("</table>", 1)[0]
+    return [unescape(t) for t in re.findall(r'<td data-label="Text" class="said">([^<]*)</td>', table)]
+
+
+def _mentor_page(program: dict[str, Any], query: str = "") -> str:
+    mentor = s.key(s.agent("Max Mentor", "max@example.org"))
+    return f"/dashboard/mentor?program={quote(program['id'], safe='')}&agent={quote(mentor, safe='')}{query}"
+
+
+def test_a_mentors_mentees_table_shows_one_page_of_mentees(coordinator: Browser, post: Any) -> None:
+    program = _big_program(post, PAGE_SIZE + 11)
+    html = coordinator.get(_mentor_page(program, "&mentees_sort=mentee")).get_data(as_text=True)
+    assert _mentee_rows(html) == [f"Mentee {i:03d}" for i in range(PAGE_SIZE)]
+    assert f"{PAGE_SIZE + 11} mentees, 1 to {PAGE_SIZE} shown" in html
+    assert 'aria-label="Pages of mentees"' in html and "Page 1 of 2" in html
+
+
+def test_a_mentors_mentees_are_sorted_on_the_server_either_way(coordinator: Browser, post: Any) -> None:
+    program = _big_program(post, PAGE_SIZE + 11)
+    html = coordinator.get(_mentor_page(program, "&mentees_sort=mentee&mentees_order=desc&mentees_page=2")
+                           ).get_data(as_text=True)
+    assert _mentee_rows(html) == [f"Mentee {i:03d}" for i in range(10, -1, -1)]
+    assert 'aria-sort="descending"' in html
+
+
+def test_paging_one_table_keeps_the_other_tables_and_the_range(coordinator: Browser, post: Any) -> None:
+    program = _big_program(post, PAGE_SIZE + 11)
+    html = coordinator.get(_mentor_page(program, "&mentees_sort=mentee&feedback_sort=rating&from=2020-01-01")
+                           ).get_data(as_text=True)
+    pager = html.split('aria-label="Pages of mentees"', 1)[1]
+    found = re.search(r'<a href="\?([^"#]+)#mentees" rel="next">', pager)
+    assert found
+    query = unescape(found.group(1))
+    for kept in ("mentees_page=2", "mentees_sort=mentee", "feedback_sort=rating", "from=2020-01-01"):
+        assert kept in query
+    assert _mentee_rows(coordinator.get(f"/dashboard/mentor?{query}").get_data(as_text=True)) == [
+        f"Mentee {i:03d}" for i in range(PAGE_SIZE, PAGE_SIZE + 11)]
+
+
+def test_feedback_is_paged_newest_first_and_sorted_by_rating(coordinator: Browser, post: Any) -> None:
+    program = _big_program(post, 3)
+    mentor = s.agent("Max Mentor", "max@example.org")
+    mentee = s.agent("Mentee 000", "m000@example.org")
+    post([s.feedback(mentee, mentor, 1 + i % 5, f"note {i:03d}", s.ago(25 - i * 0.2), program)
+          for i in range(PAGE_SIZE + 5)])
+    html = coordinator.get(_mentor_page(program)).get_data(as_text=True)
+    newest = _feedback_texts(html, "feedback-received")
+    assert newest == [f"note {i:03d}" for i in range(PAGE_SIZE + 4, 4, -1)]
+    assert f"{PAGE_SIZE + 5} pieces of feedback, 1 to {PAGE_SIZE} shown" in html
+    last = coordinator.get(_mentor_page(program, "&received_page=2")).get_data(as_text=True)
+    assert _feedback_texts(last, "feedback-received") == [f"note {i:03d}" for i in range(4, -1, -1)]
+    rated = coordinator.get(_mentor_page(program, "&received_sort=rating&received_order=desc")
+                            ).get_data(as_text=True)
+    assert all(int(t[5:]) % 5 == 4 for t in _feedback_texts(rated, "feedback-received")[:11])
+
+
+def test_a_mentees_feedback_is_paged(coordinator: Browser, post: Any) -> None:
+    program = _big_program(post, 1)
+    mentor = s.agent("Max Mentor", "max@example.org")
+    mentee = s.agent("Mentee 000", "m000@example.org")
+    post([s.feedback(mentor, mentee, 4, f"note {i:03d}", s.ago(25 - i * 0.2), program)
+          for i in range(PAGE_SIZE + 2)])
+    page = (f"/dashboard/mentee?program={quote(program['id'], safe='')}"
+            f"&agent={quote(s.key(mentee), safe='')}&feedback_page=2")
+    html = coordinator.get(page).get_data(as_text=True)
+    assert _feedback_texts(html, "feedback") == ["note 001", "note 000"]
+    assert "Page 2 of 2" in html

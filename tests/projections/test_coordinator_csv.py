@@ -22,6 +22,7 @@ ROWS = {  # the list field that gives a CSV its lines (None: one line)
     "/coordinator/program/mentees": "mentees",
     "/coordinator/program/mentors": "mentors",
     "/coordinator/program/weekly": "weeks",
+    "/coordinator/program/cohorts": "cohorts",
     "/coordinator/program/pairs-at-risk": "pairs_at_risk",
     "/coordinator/mentee": None,
     "/coordinator/mentor": None,

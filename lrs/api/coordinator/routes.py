@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -47,6 +48,7 @@ from projections.mentor_contribution import MentorContribution, mentor_contribut
 from projections.mentoring import Window
 from projections.mentoring_profile import Kind, agent_from_key
 from projections.mentoring_texts import Said
+from projections.program_cohorts import program_cohorts
 from projections.program_tracking import (
     PairAtRisk,
     ProgramSummary,
@@ -63,6 +65,13 @@ T = TypeVar("T")
 CSV = "text/csv"
 
 
+@cache
+def _openapi_json() -> bytes:
+    """The OpenAPI document as served: it depends on the code only, so it is built once per
+    process (apispec takes a tenth of a second, which every app, in every test, paid again)."""
+    return orjson.dumps(schemas.openapi_document())
+
+
 def blueprint(
     database: Database,
     views: ViewSettings,
@@ -77,7 +86,7 @@ def blueprint(
     `access.check_request` applies it to every request); ``clock`` gives the default
     reference instant; ``record_read`` is told of every request about a person."""
     bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
-    document = orjson.dumps(schemas.openapi_document())
+    document = _openapi_json()
 
     handle_errors(bp)  # 400, 401, 403, 404, 405 and 500 as JSON, like the other APIs
 
@@ -142,6 +151,16 @@ def blueprint(
             weeks = weekly_series(cur, scope.window, at_us=scope.at_us)
             body = {**scope.echo(cur), "weeks": [_week(w) for w in weeks]}
         return _answer(schemas.WeeklySeriesSchema(), body, "weeks")
+
+    @bp.get("/program/cohorts")
+    def cohorts() -> Response:
+        query = _query(allowed=("program", *WINDOW), required=("program",))
+        with database.read() as cur:
+            scope = _scope(cur, query, clock)
+            found = program_cohorts(cur, scope.window, at_us=scope.at_us, settings=views)
+            body = {**scope.echo(cur), "weeks": list(found.weeks),
+                    "cohorts": [{**vars(c), "weekly_sessions": list(c.weekly_sessions)} for c in found.cohorts]}
+        return _answer(schemas.CohortListSchema(), body, "cohorts")
 
     @bp.get("/program/pairs-at-risk")
     def pairs_at_risk() -> Response:

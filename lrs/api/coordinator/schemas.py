@@ -158,6 +158,27 @@ class WeeklySeriesSchema(WindowSchema):
     weeks = fields.List(fields.Nested(WeekSchema), required=True)
 
 
+class CohortSchema(Schema):
+    month = fields.String(required=True, metadata={"description": "YYYY-MM of the mentees' first enrolment"})
+    mentees = fields.Integer(required=True)
+    pairs = fields.Integer(required=True)
+    active_pairs = fields.Integer(required=True)
+    pairs_at_risk = fields.Integer(required=True)
+    sessions = fields.Integer(required=True)
+    goals_set = fields.Integer(required=True)
+    goals_met = fields.Integer(required=True)
+    goal_attainment_rate = fields.Float(required=True, allow_none=True)
+    mean_rating = fields.Float(required=True, allow_none=True)
+    weekly_sessions = fields.List(fields.Integer(), required=True,
+                                  metadata={"description": "sessions in each week of weeks"})
+
+
+class CohortListSchema(WindowSchema):
+    program = fields.Nested(ProgramSchema, required=True)
+    weeks = fields.List(fields.String(), required=True, metadata={"description": "the Mondays of the series"})
+    cohorts = fields.List(fields.Nested(CohortSchema), required=True)
+
+
 class PairsAtRiskSchema(WindowSchema):
     program = fields.Nested(ProgramSchema, required=True)
     pairs_at_risk = fields.List(fields.Nested(PairAtRiskSchema), required=True)
@@ -242,6 +263,8 @@ ENDPOINTS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = 
      ("program", "since", "until", "at", "as_of", "limit", "after"), ("program",)),
     ("/coordinator/program/weekly", "A program's weekly activity series", "WeeklySeriesSchema",
      ("program", "since", "until", "at", "as_of"), ("program",)),
+    ("/coordinator/program/cohorts", "A program's cohorts (mentees by enrolment month) on its main figures",
+     "CohortListSchema", ("program", "since", "until", "at", "as_of"), ("program",)),
     ("/coordinator/program/pairs-at-risk", "A program's pairs at risk, with their reasons",
      "PairsAtRiskSchema", ("program", "since", "until", "at", "as_of"), ("program",)),
     ("/coordinator/mentee", "One mentee's progress in a program", "MenteeSchema",
@@ -262,7 +285,7 @@ SCHEMAS: dict[str, type[Schema]] = {
         AgentSchema, ProgramSchema, ProgramListSchema, MenteeProgressSchema, MentorContributionSchema,
         WeekRatingSchema, PairAtRiskSchema, WeekSchema, ProgramSummarySchema, MenteeSchema, MentorSchema,
         MenteeListSchema, MentorListSchema, WeeklySeriesSchema, PairsAtRiskSchema, SaidSchema,
-        FeedbackListSchema, CommentListSchema, ErrorSchema,
+        FeedbackListSchema, CommentListSchema, ErrorSchema, CohortSchema, CohortListSchema,
     )
 }
 

@@ -24,17 +24,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from lrs.api.dashboard.dates import DateRange
 from lrs.grants import ALL, ProgramGrant
 from lrs.store.database import Cursor, Database
 from projections import activities, mentoring, mentoring_texts
-from projections.mentee_progress import MenteeProgress, mentee_progress
+from projections.mentee_progress import MenteeProgress, mentee_progress, status_of
 from projections.mentor_contribution import mentor_contribution
 from projections.mentoring import DAY_US, ProgramFacts, Window, read_program
 from projections.mentoring_profile import COMMENT_KINDS, VIDEO_KINDS, Kind
-from projections.program_tracking import program_summary, weekly_series
+from projections.program_tracking import ProgramSummary, program_overview, standing_facts, summary_of
 from projections.registry import ViewSettings
 
 SEARCH_LIMIT = 100
@@ -61,7 +62,17 @@ def day(us: int | None) -> str | None:
     """An instant as its UTC date, ``YYYY-MM-DD``."""
     if us is None:
         return None
-    return datetime.fromtimestamp(us / 1_000_000, UTC).date().isoformat()
+    return _day_text(us // DAY_US)
+
+
+@lru_cache(maxsize=4096)
+def _day_text(days: int) -> str:
+    """Day ``days`` since the epoch as ``YYYY-MM-DD`` (a program page formats 1,000 last
+    sessions, on a few hundred distinct days)."""
+    return (_EPOCH + timedelta(days=days)).isoformat()
+
+
+_EPOCH = date(1970, 1, 1)
 
 
 def _us(moment: datetime | None) -> int | None:
@@ -136,12 +147,13 @@ class Reader:
             for program, name in mentoring.programs(cur, as_of):
                 if not grant.allows(program):
                     continue
-                scope = window(program, date_range, as_of)
-                summary = program_summary(cur, scope, at_us=at_us, settings=self.settings)
-                standing = summary if date_range.start is None else program_summary(
-                    cur, status_window(program, date_range, as_of), at_us=at_us, settings=self.settings)
+                overview = program_overview(cur, window(program, date_range, as_of), at_us=at_us,
+                                            settings=self.settings, per_actor_activity=True)
+                summary = overview.summary
+                standing = summary if date_range.start is None else self._standing(
+                    cur, status_window(program, date_range, as_of), at_us)
                 trend = {w.week: w.mean_rating for w in summary.rating_trend}
-                weeks = [w.week for w in weekly_series(cur, scope, at_us=at_us)]
+                weeks = [w.week for w in overview.weekly]
                 cards.append({
                     "program": program,
                     "name": name or program,
@@ -164,14 +176,15 @@ class Reader:
         with self.db.read() as cur:
             if not mentoring.program_exists(cur, program, as_of):
                 return None
-            summary = program_summary(cur, scope, at_us=at_us, settings=self.settings)
-            standing = program_summary(cur, standing_scope, at_us=at_us, settings=self.settings) \
+            # each window's facts read once, every figure of the page computed from them
+            # statuses and totals only: the activity kinds read per actor, not grouped
+            overview = program_overview(cur, scope, at_us=at_us, settings=self.settings, per_actor_activity=True)
+            summary, weekly, in_range = overview.summary, overview.weekly, overview.facts
+            facts = standing_facts(cur, standing_scope, at_us=at_us, settings=self.settings,
+                                   per_actor_activity=True) if ranged else in_range
+            standing = summary_of(facts, [], at_us, self.settings, _end(standing_scope, at_us)) \
                 if ranged else summary
-            weekly = weekly_series(cur, scope, at_us=at_us)
-            progress = {p.mentee: p for p in mentee_progress(cur, standing_scope, at_us=at_us,
-                                                             settings=self.settings)}
-            facts = read_program(cur, standing_scope.at(at_us))
-            in_range = read_program(cur, scope.at(at_us)) if ranged else facts
+            progress = {m: status_of(facts, m, at_us, self.settings) for m in facts.mentees}
             risky = {(p.mentor, p.mentee): p for p in standing.pairs_at_risk}
             names = mentoring.names(cur, {a for pair in facts.pairs for a in pair}, as_of)
             program_name = mentoring.program_name(cur, program) or program
@@ -183,7 +196,7 @@ class Reader:
         for mentor, mentee in sorted(facts.pairs):
             of_mentee = progress.get(mentee)
             risk = risky.get((mentor, mentee))
-            if of_mentee is not None and of_mentee.status == "inactive":
+            if of_mentee is not None and of_mentee[0] == "inactive":
                 status = "inactive"
             elif risk is not None:
                 status = "at_risk"
@@ -200,7 +213,7 @@ class Reader:
                 "reasons": list(risk.reasons) if risk else [],
                 "sessions": count,
                 "last_session": day(last),
-                "goals_overdue": of_mentee.goals.goals_overdue if of_mentee else 0,
+                "goals_overdue": of_mentee[1].goals_overdue if of_mentee else 0,
             })
         return {
             "program": program,
@@ -228,6 +241,11 @@ class Reader:
             "rating_trend": [(w.week, trend.get(w.week)) for w in weekly],
             "pair_rows": pairs,
         }
+
+    def _standing(self, cur: Cursor, scope: Window, at_us: int) -> ProgramSummary:
+        """A program's standing at the range's end: its summary over every statement up to it."""
+        facts = standing_facts(cur, scope, at_us=at_us, settings=self.settings)
+        return summary_of(facts, [], at_us, self.settings, _end(scope, at_us))
 
     # --- people -----------------------------------------------------------------
 
@@ -352,6 +370,11 @@ class Reader:
 _RANK = {"at_risk": 0, "inactive": 1, "on_track": 2}
 
 
+def _end(scope: Window, at_us: int) -> int:
+    """The end of a window's range: its ``until``, or ``at`` when earlier or none."""
+    return at_us if scope.until_us is None else min(scope.until_us, at_us)
+
+
 def _person(program: str, program_name: str, agent: str, names: dict[str, str]) -> dict[str, Any]:
     """Who a mentee's or mentor's page is about, and in which program."""
     return {"program": program, "program_name": program_name, "agent": agent, "name": names.get(agent, agent)}
@@ -411,7 +434,8 @@ def _week_sums(rows: Iterable[dict[str, Any]], value: Any) -> dict[str, float]:
 
 
 def _feedback(rows: list[dict[str, Any]], person: str, names: dict[str, str]) -> list[dict[str, Any]]:
-    """Feedback rows, newest first; ``person`` is the column naming the other party."""
+    """Feedback rows, newest first; ``person`` is the column naming the other party;
+    ``index``: the row's place from the oldest (what breaks ties of a day)."""
     return [
         {
             "when": day(r["ts_us"]),
@@ -420,8 +444,9 @@ def _feedback(rows: list[dict[str, Any]], person: str, names: dict[str, str]) ->
             "about": r["object"],
             "rating": r["value"],
             "text": r["text"] or "",
+            "index": index,
         }
-        for r in reversed(rows)
+        for index, r in reversed(list(enumerate(rows)))
     ]
 
 

@@ -22,15 +22,13 @@ from lrs.api.dashboard.csvexport import csv_response
 from lrs.api.dashboard.dates import BadRange, DateRange, parse_range, presets
 from lrs.api.dashboard.definitions import DEFINITIONS
 from lrs.api.dashboard.live import Live, summarise
+from lrs.api.dashboard.paging import Table, paginate
 from lrs.api.dashboard.signin import message, page
 from lrs.grants import ALL, ProgramGrant
 from xapi.formats import parse_accept_language
 
 STATUSES = ("at_risk", "inactive", "on_track")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
-PAGE_SIZE = 50
-"""Pairs per page of a program's table: a 1,000-mentee program is 20 pages, not 334 rows."""
-PAIR_COLUMNS = ("status", "mentor", "mentee", "sessions", "last_session", "goals_overdue")
 REASONS = {"no_session": "no session in {days} days", "overdue_goal": "overdue goal"}
 WEEKLY: dict[str, tuple[str, tuple[tuple[str, str], ...], str]] = {
     "mentee": ("Sessions, videos and comments per week",
@@ -169,13 +167,8 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             return _not_found("program", program_id)
         status_filter = request.args.get("status", "")
         text_filter = request.args.get("q", "").strip()
-        sort = request.args.get("sort", "status")
-        sort = sort if sort in PAIR_COLUMNS else "status"
-        order = "desc" if request.args.get("order") == "desc" else "asc"
-        pairs = _sorted_pairs(_filtered_pairs(found["pair_rows"], status_filter, text_filter), sort, order)
-        pages = max(1, -(-len(pairs) // PAGE_SIZE))
-        number = min(max(_int_arg("page", 1), 1), pages)
-        shown = pairs[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+        table = paginate(_filtered_pairs(found["pair_rows"], status_filter, text_filter), PAIR_KEYS,
+                         request.args, default="status")
         weekly = found["weekly"]
         labels = [w["week"] for w in weekly]
         cut = _partial_weeks(labels, date_range, reference(date_range))
@@ -199,24 +192,17 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             y_label="goals", partial=cut,
         )
         keep = [("id", program_id)]
-        args = _args_builder([("id", program_id), *date_range.params().items(),
-                              ("status", status_filter), ("q", text_filter),
-                              ("sort", request.args.get("sort", "")), ("order", request.args.get("order", ""))])
         return page(
             "program.html",
             program=found,
-            pairs=shown,
-            pair_count=len(pairs),
-            page_number=number,
-            page_count=pages,
-            first_row=(number - 1) * PAGE_SIZE + 1,
+            pairs=table.rows,
+            pairs_table=table,
             reasons=_reasons(config),
-            sort=sort,
-            order=order,
+            sort=table.sort,
+            order=table.order,
             status_filter=status_filter,
             text_filter=text_filter,
             statuses=STATUSES,
-            args=args,
             activity=activity,
             activity_svg=charts.for_widths(charts.bar_chart, activity),
             ratings=ratings,
@@ -288,7 +274,7 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             [charts.Series(label, [w[key] for w in found["weekly"]]) for key, label in series],
             y_label=y_label, partial=_partial_weeks(labels, date_range, reference(date_range)),
         )
-        context: dict[str, Any] = {kind: found, **more}  # mentee= or mentor=
+        context: dict[str, Any] = {kind: found, **more, **_person_tables(kind, found)}  # mentee= or mentor=
         return page(
             f"{kind}.html",
             activity=activity,
@@ -359,10 +345,18 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
                        ("All programs", url_for("dashboard.programs")))
 
 
-def _int_arg(name: str, default: int) -> int:
-    """A whole-number query parameter (a page number); anything else is the default."""
-    raw = request.args.get(name, "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 9 else default
+def _person_tables(kind: str, found: dict[str, Any]) -> dict[str, Table]:
+    """The long tables of a mentee's or mentor's page, each sorted and paged on its own."""
+    args = request.args
+    tables = {"feedback_page": paginate(found["feedback"], FEEDBACK_KEYS, args, default="when",
+                                         default_order="desc", prefix="feedback_", anchor="feedback")}
+    if kind == "mentor":
+        tables["mentees_page"] = paginate(found["mentees"], MENTEE_KEYS, args, default="status",
+                                           prefix="mentees_", anchor="mentees")
+        tables["received_page"] = paginate(found["feedback_received"], FEEDBACK_KEYS, args, default="when",
+                                            default_order="desc", prefix="received_",
+                                            anchor="feedback-received")
+    return tables
 
 
 def _required(name: str) -> str:
@@ -385,21 +379,42 @@ def _filtered_pairs(pairs: Iterable[dict[str, Any]], status: str, text: str) -> 
     ]
 
 
+def _names(p: dict[str, Any]) -> tuple[str, str]:
+    return (p["mentee_name"].casefold(), p["mentor_name"].casefold())
+
+
+PAIR_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "status": lambda p: (STATUS_RANK.get(p["status"], 9), *_names(p)),
+    "mentor": lambda p: (p["mentor_name"].casefold(), p["mentee_name"].casefold()),
+    "mentee": _names,
+    "sessions": lambda p: (p["sessions"], *_names(p)),
+    "last_session": lambda p: (p["last_session"] or "", *_names(p)),
+    "goals_overdue": lambda p: (p["goals_overdue"], *_names(p)),
+}
+"""The pairs table's columns → sort keys: at-risk pairs first by default, names breaking ties."""
+
+MENTEE_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "mentee": lambda m: (m["name"].casefold(), m["agent"]),
+    "status": lambda m: (STATUS_RANK.get(m["status"], 9), m["name"].casefold(), m["agent"]),
+    "sessions": lambda m: (m["sessions"], m["name"].casefold(), m["agent"]),
+    "last_session": lambda m: (m["last_session"] or "", m["name"].casefold(), m["agent"]),
+    "goals_met": lambda m: (m["goals_met"], m["name"].casefold(), m["agent"]),
+    "goals_overdue": lambda m: (m["goals_overdue"], m["name"].casefold(), m["agent"]),
+}
+"""A mentor's mentees table: at-risk mentees first by default."""
+
+FEEDBACK_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "when": lambda f: (f["when"] or "", f["index"]),
+    "person": lambda f: ((f["person_name"] or "").casefold(), f["when"] or "", f["index"]),
+    "about": lambda f: ((f["about_name"] or f["about"] or "").casefold(), f["when"] or "", f["index"]),
+    "rating": lambda f: (-1 if f["rating"] is None else f["rating"], f["when"] or "", f["index"]),
+}
+"""A feedback table: newest first by default (``index``: its place in the view's order)."""
+
+
 def _sorted_pairs(pairs: list[dict[str, Any]], column: str, order: str) -> list[dict[str, Any]]:
     """At-risk pairs first by default; any column either way, names breaking ties."""
-
-    def names(p: dict[str, Any]) -> tuple[str, str]:
-        return (p["mentee_name"].casefold(), p["mentor_name"].casefold())
-
-    keys: dict[str, Callable[[dict[str, Any]], Any]] = {
-        "status": lambda p: (STATUS_RANK.get(p["status"], 9), *names(p)),
-        "mentor": lambda p: (p["mentor_name"].casefold(), p["mentee_name"].casefold()),
-        "mentee": names,
-        "sessions": lambda p: (p["sessions"], *names(p)),
-        "last_session": lambda p: (p["last_session"] or "", *names(p)),
-        "goals_overdue": lambda p: (p["goals_overdue"], *names(p)),
-    }
-    return sorted(pairs, key=keys[column], reverse=order == "desc")
+    return sorted(pairs, key=PAIR_KEYS[column], reverse=order == "desc")
 
 
 def _partial_weeks(mondays: Sequence[str], date_range: DateRange, end_us: int) -> frozenset[int]:
@@ -412,17 +427,6 @@ def _partial_weeks(mondays: Sequence[str], date_range: DateRange, end_us: int) -
         if (date_range.start is not None and date_range.start > first) or end_us < over_us - 1:
             cut.add(index)
     return frozenset(cut)
-
-
-def _args_builder(base: Sequence[tuple[str, str]]) -> Callable[..., str]:
-    """A query string of the page's parameters with some replaced (sort links)."""
-
-    def build(**changes: str) -> str:
-        merged = {k: v for k, v in base if v}
-        merged.update({k: v for k, v in changes.items() if v})
-        return urlencode(merged)
-
-    return build
 
 
 def _weekly_csv(slug: str, kind: str, weekly: list[dict[str, Any]]) -> Response:

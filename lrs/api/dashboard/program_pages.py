@@ -1,6 +1,6 @@
 """The dashboard's program pages of issue 22: matching (a suggestion accepted is recorded as
 a pairing statement, so it is in the log), gaps and reinforcement, engagement, outcomes and
-profile issues. The figures come from the same query functions as the coordinator API.
+profile issues, cohorts. The figures come from the same query functions as the coordinator API.
 
 The pages name their program ``program`` (so the sign-in check applies the viewer's
 program grant, issue 20); the accept form names it in its body and is checked here.
@@ -16,12 +16,14 @@ from typing import Any
 from flask import Blueprint, abort, g, redirect, request, url_for
 
 from lrs.api.coordinator.program_routes import explain
-from lrs.api.dashboard import sessions
+from lrs.api.dashboard import charts, sessions
 from lrs.api.dashboard.config import DashboardConfig
 from lrs.api.dashboard.signin import page
 from lrs.store.database import Cursor
 from projections import mentoring, program_engagement, programs
+from projections.mentoring import Window
 from projections.mentoring_profile import Vocabulary, agent_from_key
+from projections.program_cohorts import program_cohorts
 from projections.program_gaps import due_for_reinforcement, group_gaps, program_gaps
 from projections.program_issues import profile_issues
 from projections.program_matching import suggest
@@ -34,6 +36,7 @@ TABS = (
     ("dashboard.gaps", "Gaps and reinforcement"),
     ("dashboard.engagement", "Engagement"),
     ("dashboard.outcomes", "Outcomes and profile issues"),
+    ("dashboard.cohorts", "Cohorts"),
 )
 
 
@@ -45,8 +48,19 @@ class Table:
     note: str = ""
     accept: bool = False
 
+    @property
+    def classes(self) -> list[str]:
+        """Each column's cell class: prose wraps between words with room to do it
+        (``prose``), identifiers and instants stay on one line (``ident``), so no cell
+        of a narrow screen is squeezed into letters; the table scrolls instead."""
+        return ["prose" if c in _PROSE else "ident" if c in _IDENTIFIERS else "" for c in self.columns]
+
     def add(self, *cells: Any, **more: Any) -> None:
         self.rows.append({"cells": ["" if c is None else _cell(c) for c in cells], **more})
+
+
+_PROSE = frozenset({"Why", "What is wrong"})
+_IDENTIFIERS = frozenset({"Statement", "Rule", "Competency", "Content", "Video", "Measure", "Due", "Group"})
 
 
 def _cell(value: Any) -> str:
@@ -200,6 +214,25 @@ def register(bp: Blueprint, config: DashboardConfig) -> None:
             for i in issues:
                 listed.add(i.statement_id, names.get(i.actor, i.actor), i.rule, i.message)
             return render(cur, program, "dashboard.outcomes", "Outcomes and profile issues", [table, listed], at_us)
+
+    @bp.route("/program/cohorts")
+    def cohorts() -> Any:
+        """The program's cohorts (mentees by enrolment month) on its main figures, from the
+        coordinator API's own query, each with its sessions per week as a sparkline that
+        names its scale (lowest and highest), as the compare page draws its programs."""
+        at_us = now_us()
+        with config.database.read() as cur:
+            program = program_or_404(cur)
+            found = program_cohorts(cur, Window(program, None, None, None), at_us=at_us, settings=config.views)
+            name = mentoring.program_name(cur, program) or program
+        rows = [{"cohort": c, "spark": charts.sparkline(list(c.weekly_sessions), scale=True,
+                                                        label=f"Sessions per week, cohort {c.month}")}
+                for c in found.cohorts]
+        return page("cohorts.html", heading="Cohorts", program=program, program_name=name,
+                    at_text=format_timestamp(from_epoch_us(at_us)), tabs=TABS, current="dashboard.cohorts",
+                    cohorts=rows, weeks=found.weeks,
+                    breadcrumbs=[("Programs", url_for("dashboard.programs")),
+                                 (name, url_for("dashboard.program", id=program)), ("Cohorts", None)])
 
 
 def pairing_statement(vocabulary: Vocabulary, program: str, program_name: str | None, mentor: str, mentee: str,

@@ -1,0 +1,66 @@
+-- Rollups of the mentoring view (projections.mentoring): what a program page
+-- reads instead of grouping every fact of the program (issue 21 point 5).
+-- Kept by the projection runner in the transaction that writes the facts:
+-- a fact adds to its rows; a voiding recomputes the rows of the facts it
+-- voids from mentoring_fact. Only visible facts count, MENTION facts never
+-- (no figure groups them). "position" is the last log position that changed
+-- a row: a read as of an earlier position cannot use the rollup and groups
+-- the facts instead. A row whose facts were all voided stays, with n = 0.
+
+-- Per (program, kind, actor, other): the groups of projections.mentoring.read_program.
+CREATE TABLE IF NOT EXISTS mentoring_rollup (
+    program    TEXT     NOT NULL,
+    kind       INTEGER NOT NULL,
+    actor      TEXT     NOT NULL,
+    other      TEXT     NOT NULL,
+    n          INTEGER   NOT NULL,           -- visible facts
+    seconds    REAL NOT NULL,           -- sum of their durations (none: 0)
+    first_us   INTEGER,                     -- earliest timestamp (NULL when n = 0)
+    last_us    INTEGER,                     -- latest timestamp (NULL when n = 0)
+    value_sum  REAL NOT NULL,           -- sum of their values
+    value_n    INTEGER   NOT NULL,           -- how many have a value
+    position   INTEGER   NOT NULL,           -- last log position that changed the row
+    PRIMARY KEY (program, kind, actor, other)
+) WITHOUT ROWID;  -- a program's rows read in key order, stored in it
+
+-- Per (program, kind, ISO week): the counts of projections.mentoring.weekly_counts.
+CREATE TABLE IF NOT EXISTS mentoring_week_rollup (
+    program    TEXT     NOT NULL,
+    kind       INTEGER NOT NULL,
+    week       INTEGER   NOT NULL,           -- projections.mentoring.week_of
+    n          INTEGER   NOT NULL,
+    value_sum  REAL NOT NULL,
+    value_n    INTEGER   NOT NULL,
+    last_us    INTEGER,                     -- latest timestamp (NULL when n = 0)
+    position   INTEGER   NOT NULL,
+    PRIMARY KEY (program, kind, week)
+) WITHOUT ROWID;
+
+-- The facts already in the view, as the runner would have added them (kind 10 is MENTION;
+-- a fact voided before it arrived never counts; the week as _FLOOR_WEEK computes it).
+INSERT INTO mentoring_rollup
+SELECT program, kind, actor, other,
+       SUM(CASE WHEN voided_at IS NULL THEN 1 ELSE 0 END),
+       COALESCE(SUM(CASE WHEN voided_at IS NULL THEN seconds END), 0),
+       MIN(CASE WHEN voided_at IS NULL THEN ts_us END),
+       MAX(CASE WHEN voided_at IS NULL THEN ts_us END),
+       COALESCE(SUM(CASE WHEN voided_at IS NULL THEN value END), 0),
+       COUNT(CASE WHEN voided_at IS NULL THEN value END),
+       MAX(COALESCE(voided_at, position))
+FROM mentoring_fact WHERE kind <> 10 AND (voided_at IS NULL OR voided_at > position)
+GROUP BY program, kind, actor, other;
+
+INSERT INTO mentoring_week_rollup
+SELECT program, kind, week,
+       SUM(CASE WHEN voided_at IS NULL THEN 1 ELSE 0 END),
+       COALESCE(SUM(CASE WHEN voided_at IS NULL THEN value END), 0),
+       COUNT(CASE WHEN voided_at IS NULL THEN value END),
+       MAX(CASE WHEN voided_at IS NULL THEN ts_us END),
+       MAX(COALESCE(voided_at, position))
+FROM (SELECT program, kind, value, ts_us, position, voided_at,
+             (ts_us + 259200000000) / 604800000000
+             - CASE WHEN ts_us + 259200000000 < 0
+                     AND (ts_us + 259200000000) / 604800000000 * 604800000000 <> ts_us + 259200000000
+                    THEN 1 ELSE 0 END AS week
+      FROM mentoring_fact WHERE kind <> 10 AND (voided_at IS NULL OR voided_at > position)) AS f
+GROUP BY program, kind, week;
