@@ -36,6 +36,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     services = Services.build(settings)
     app.extensions["lrs"] = services
+    _warn_of_a_generated_master_key(services)
     authenticate = Authentication(services.credentials, services.tokens, services.throttle,
                                   settings.public_url)
 
@@ -48,6 +49,26 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     _mount_coordinator_api(app, services, authenticate)  # issue 5: /coordinator
     _observe(app, services, authenticate)  # issue 12: last, so that its middleware sees every request
     return app
+
+
+def _warn_of_a_generated_master_key(services: Services) -> None:
+    """Issue 19: a master key generated beside the data protects nothing once the data
+    directory is copied or backed up whole, and a second host would generate another.
+    Fine for a first run; loud (ERROR) where the store looks like production: a public
+    ``https://`` URL or PostgreSQL."""
+    if not services.master_key_generated:
+        return
+    import logging
+
+    from lrs.ops.request_log import fields
+
+    settings = services.settings
+    production = settings.public_url.startswith("https://") or settings.dialect == "postgres"
+    logging.getLogger("lrs.privacy").log(
+        logging.ERROR if production else logging.WARNING,
+        "master key generated: set LRS_MASTER_KEY or LRS_MASTER_KEY_FILE and keep it apart from "
+        "the database and its backups (docs/PRIVACY.md)",
+        extra=fields(master_key_file=str(settings.generated_master_key_file)))
 
 
 # --- coordinator API (issue 5) ---

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.utils import get_topic
@@ -29,12 +29,18 @@ class Statement(Aggregate):
         that the LRS filled in because the client had not sent them. A retry is
         compared with what the client sent (Data 2.3.1), so those must be known.
 
-        Version 2 added `assigned`; see `upcast_v1_v2` for events stored before."""
+        Version 2 added `assigned`; see `upcast_v1_v2` for events stored before.
+        Version 3 added `sealed` (issue 19 point 1): when it is not empty,
+        `statement` is the skeleton without personal values and `sealed` their
+        ciphertexts per person (`lrs.store.sealing`); the event log hands out the
+        statement opened. Empty: the statement is stored as is (plaintext, a store
+        made before encryption or one without a keyring)."""
 
         statement: dict[str, Any]
         assigned: list[str]
+        sealed: list[dict[str, Any]]
 
-        class_version = 2
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -55,20 +61,29 @@ class Statement(Aggregate):
                 assigned.append("version")
             state["assigned"] = assigned
 
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """An event stored before encryption: its statement is plaintext."""
+            state["sealed"] = []
+
     @staticmethod
     def create_id(statement: dict[str, Any], assigned: Sequence[str] = ()) -> UUID:
         return UUID(statement["id"])
 
     @event(Stored)
-    def __init__(self, statement: dict[str, Any], assigned: Sequence[str] = ()):
+    def __init__(self, statement: dict[str, Any], assigned: Sequence[str] = (),
+                 sealed: Sequence[dict[str, Any]] = ()):
         self.statement = statement
         self.assigned = list(assigned)
+        self.sealed = list(sealed)
 
     @classmethod
     def stored_event(
-        cls, statement: dict[str, Any], timestamp: datetime, assigned: Sequence[str] = ()
+        cls, statement: dict[str, Any], timestamp: datetime, assigned: Sequence[str] = (),
+        sealed: Sequence[dict[str, Any]] = (),
     ) -> Statement.Stored:
-        """The creation event of a statement's aggregate, built without the aggregate."""
+        """The creation event of a statement's aggregate, built without the aggregate;
+        ``statement`` is the skeleton when ``sealed`` holds its personal values."""
         return cls.Stored(  # type: ignore[call-arg]
             originator_id=cls.create_id(statement),
             originator_version=1,
@@ -76,7 +91,37 @@ class Statement(Aggregate):
             originator_topic=_TOPIC,
             statement=statement,
             assigned=list(assigned),
+            sealed=list(sealed),
         )
 
 
 _TOPIC = get_topic(Statement)
+
+
+class Erasure(Aggregate):
+    """The erasure of one person (issue 19): their data key destroyed in the
+    same transaction as this event is stored. The aggregate id is derived from
+    the person's keyed hash, so a second erasure of the same person meets the
+    first one (idempotent: same id). The event holds no personal data: only the
+    keyed hash, who asked, and the reason they gave."""
+
+    class Recorded(Aggregate.Created):
+        """A person was erased: `person` their keyed hash (hex), `requested_by`
+        the credential or account that asked, `reason` as given."""
+
+        person: str
+        requested_by: str
+        reason: str
+
+    @staticmethod
+    def create_id(person: str, requested_by: str = "", reason: str = "") -> UUID:
+        return uuid5(_ERASURE_NAMESPACE, person)
+
+    @event(Recorded)
+    def __init__(self, person: str, requested_by: str = "", reason: str = ""):
+        self.person = person
+        self.requested_by = requested_by
+        self.reason = reason
+
+
+_ERASURE_NAMESPACE = UUID("6f1f3c2e-5a0b-4e0c-9a51-1e4a5c0e7d19")

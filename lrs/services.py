@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from lrs.access_log import AccessLog
 from lrs.accounts import AccountStore
 from lrs.credentials import CredentialStore
+from lrs.privacy.erasure import Erasures
+from lrs.privacy.keys import PersonKeyring, WrongMasterKey
 from lrs.runner import ProjectionRunner
 from lrs.sessions import SessionStore
-from lrs.settings import Settings
+from lrs.settings import ConfigurationError, Settings
 from lrs.store.application import LearningRecordStore
+from lrs.store.rebuilds import rekey_index
+from lrs.store.sealing import Sealing
 from lrs.throttle import LoginThrottle
 from lrs.tokens import Tokens
 from projections.registry import ViewSettings, build_views
@@ -35,12 +39,30 @@ class Services:
     throttle: LoginThrottle
     access_log: AccessLog
     """Who read whom: coordinator requests and dashboard pages about a person."""
+    # --- personal data per person (issue 19) ---
+    keyring: PersonKeyring
+    """Person ids and data keys, opened on this store (its person-id key loaded)."""
+    master_key_generated: bool
+    """The master key is the generated file beside the data, not a setting: warned about."""
+    erasures: Erasures
+    """The erasure command; its redactor is what the event log shows of erased persons."""
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
+        master_key, generated = settings.load_master_key()
+        keyring = PersonKeyring(master_key, cache_seconds=settings.person_key_cache_seconds)
         store = LearningRecordStore(settings)
         try:
             applied = store.db.migrate()
+            try:
+                with store.db.transaction(commit=True) as cursor:
+                    keyring.open(cursor)
+            except WrongMasterKey as exc:
+                raise ConfigurationError(str(exc)) from None
+            # Issue 19 point 1: personal values sealed per person in the events, person ids
+            # in the index. A store whose index still keeps identifiers (made before
+            # encryption: migration 0016 marks it) has it written again once, here.
+            store.attach_sealing(Sealing(keyring, store.db, settings.personal_extension_iris))
             credentials = CredentialStore(store.db, settings.credential_cache_seconds)
             tokens = Tokens.from_settings(settings, store.db, credentials.current)
             view_settings = ViewSettings(
@@ -54,7 +76,10 @@ class Services:
             )
             projections = ProjectionRunner(
                 store, build_views(view_settings), batch_size=settings.projection_batch_size,
-                poll_interval=settings.projection_poll_seconds)
+                poll_interval=settings.projection_poll_seconds, settle=settings.projection_settle_seconds)
+            erasures = Erasures(store, keyring, projections.forget)
+            store.event_log.redact = erasures.redactor.statements  # issue 19: every read
+            rekey_index(store)
         except BaseException:
             store.close()
             raise
@@ -66,7 +91,8 @@ class Services:
                                          lifetime_seconds=settings.dashboard_session_hours * 3600),
                    throttle=LoginThrottle(store.db, max_failures=settings.login_max_failures,
                                           window_seconds=settings.login_window_seconds),
-                   access_log=AccessLog(store.db))
+                   access_log=AccessLog(store.db), keyring=keyring,
+                   master_key_generated=generated, erasures=erasures)
 
     def close(self) -> None:
         self.store.close()

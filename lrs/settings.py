@@ -37,6 +37,7 @@ SECTIONS = (
     "Operations",
     "Stream and forwarding",
     "Alerts",
+    "Privacy",
 )
 """The docs' groups of settings, in the order they are shown."""
 
@@ -128,7 +129,7 @@ def _stripped(raw: str) -> str:
     return raw.strip()
 
 
-_STORE, _LIMITS, _TOKENS, _VERSIONS, _VIEWS, _OPS, _STREAM, _ALERTS = SECTIONS
+_STORE, _LIMITS, _TOKENS, _VERSIONS, _VIEWS, _OPS, _STREAM, _ALERTS, _PRIVACY = SECTIONS
 _MIB = 1024 * 1024
 _GENERATED = "generated, kept in table `lrs_secret`"
 
@@ -239,6 +240,9 @@ class Settings:
     projection_poll_seconds: float = setting(
         0.1, "how often the runner polls the log (SQLite; PostgreSQL's fallback to NOTIFY)",
         section=_VIEWS)
+    projection_settle_seconds: float = setting(
+        0.05, "after a NOTIFY, how long the runner lets more appends arrive before it reads the log "
+        "(PostgreSQL): one batch for a burst of single-statement appends, not one wake-up each", section=_VIEWS)
     projection_batch_size: int = setting(1000, "most statements a view takes in one transaction",
                                          section=_VIEWS, minimum=1)
     profile_base: str = setting(
@@ -347,6 +351,21 @@ class Settings:
     digest_hour: int = setting(
         7, "hour of the day (UTC, 0-23) from which each coordinator's digest of the day is sent",
         section=_ALERTS)
+    # --- personal data encrypted per person, erasure (issue 19; docs/PRIVACY.md) ---
+    master_key: str = setting(
+        "", "base64 of 32 random bytes (`openssl rand -base64 32`) that wraps every person's data key "
+        "and the person-id key; keep it, and its backups, apart from the database's",
+        section=_PRIVACY, shown="generated in `<LRS_DATA_DIR>/master.key`", secret=True)
+    master_key_file: str = setting(
+        "", "a file holding the master key (base64) instead of `LRS_MASTER_KEY`", section=_PRIVACY)
+    personal_extensions: str = setting(
+        "", "extension IRIs (context, result, object definition) whose values are personal and so "
+        "encrypted with the person's key, separated by spaces or commas", section=_PRIVACY,
+        shown="none")
+    person_key_cache_seconds: float = setting(
+        1.0, "how long a worker uses a person's key before it checks again that it was not destroyed "
+        "(an erasure made by another process takes effect there within this time)", section=_PRIVACY,
+        minimum=0.0)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -356,6 +375,31 @@ class Settings:
         env = os.environ if environ is None else environ
         settings = cls(**{s.name: s.parse(env.get(s.env)) for s in SETTINGS})
         return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def personal_extension_iris(self) -> tuple[str, ...]:
+        """`personal_extensions` as its IRIs, in the order given, each once."""
+        words = self.personal_extensions.replace(",", " ").split()
+        return tuple(dict.fromkeys(words))
+
+    @property
+    def generated_master_key_file(self) -> Path:
+        """Where the master key is generated when neither setting gives one."""
+        return Path(self.data_dir).resolve() / "master.key"
+
+    def load_master_key(self) -> tuple[bytes, bool]:
+        """The master key (``LRS_MASTER_KEY``, else ``LRS_MASTER_KEY_FILE``, else the
+        generated file, made on first use) and whether it is the generated one, so the
+        caller warns: a key beside the database protects nothing once both are copied."""
+        from lrs.privacy.keys import load_master_key
+
+        variable = ("LRS_MASTER_KEY" if self.master_key else
+                    "LRS_MASTER_KEY_FILE" if self.master_key_file else "the generated master key")
+        try:
+            return load_master_key(key=self.master_key, key_file=self.master_key_file,
+                                   generated_file=str(self.generated_master_key_file))
+        except (OSError, ValueError) as exc:
+            raise ConfigurationError(f"{variable}: {exc}") from None
 
     @property
     def resolved_token_issuer(self) -> str:

@@ -13,7 +13,7 @@ StatementRefs), so every filter is a plain index lookup at query time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -58,8 +58,13 @@ _KEEP_MOST_DIRECT = (
 )
 
 
-def write_statements(cur: Cursor, entries: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+def write_statements(cur: Cursor, entries: Sequence[tuple[int, Mapping[str, Any]]],
+                     index_key: Callable[[str], str] | None = None) -> None:
     """Index statements just appended at the given log positions.
+
+    ``index_key`` maps an agent's canonical identifier to what the rows keep: on an
+    encrypted store its person id (a keyed hash, issue 19), so the index names no
+    one; queries look agents up through the same map (`lrs.store.queries`).
 
     The common case costs two multi-row inserts and one lookup per batch;
     StatementRefs and voiding add work only for the statements that have them.
@@ -68,20 +73,23 @@ def write_statements(cur: Cursor, entries: Sequence[tuple[int, Mapping[str, Any]
     key_rows: list[tuple[int, str, int, int]] = []
     referring: list[tuple[int, str]] = []
     voiding: list[str] = []
+    person = index_key if index_key is not None else _same
     for position, statement in entries:
         keys = statement_index_keys(statement)
         authority = statement.get("authority")
+        authority_key = agent_key(authority) if authority else None
         rows.append(
             (
                 position,
                 statement["id"].lower(),
                 epoch_us(parse_timestamp(statement["stored"])),
-                agent_key(authority) if authority else None,
+                person(authority_key) if authority_key is not None else None,
                 keys.statement_ref,
                 keys.voids,
             )
         )
-        key_rows.extend(_flagged(KeyKind.AGENT, keys.agents, keys.related_agents, position))
+        key_rows.extend(_flagged(KeyKind.AGENT, [person(k) for k in keys.agents],
+                                 [person(k) for k in keys.related_agents], position))
         key_rows.append((KeyKind.VERB, keys.verb, position, 1))
         key_rows.extend(
             _flagged(KeyKind.ACTIVITY, keys.activities, keys.related_activities, position)
@@ -98,22 +106,17 @@ def write_statements(cur: Cursor, entries: Sequence[tuple[int, Mapping[str, Any]
         _KEY_COLUMNS,
         [(int(kind), key, pos, direct) for kind, key, pos, direct in key_rows],
     )
-    # Nothing below reads a result back, so on PostgreSQL it all rides in the same
-    # pipeline as the inserts: no extra round trip while the append holds its lock.
+    # On PostgreSQL these ride in the same pipeline as the inserts; the one result read
+    # back (earlier statements referring to these) costs one round trip in the lock.
     # In arrival order, so a reference to a statement earlier in the batch resolves.
     for position, target_id in referring:
         _inherit_from_target(cur, position, target_id)
-    ids = [row[1] for row in rows]
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
-        _pass_keys_to_earlier_referrers(cur, chunk)
-        _void_on_arrival(cur, chunk)
-    for target_id in voiding:
-        # Data 2.3.2: voided iff not itself voiding and a voiding statement targets it.
-        cur.execute(
-            "UPDATE xapi_statement SET voided = 1 WHERE statement_id = ? AND voids IS NULL",
-            (target_id,),
-        )
+    _resolve_earlier_referrers(cur, {row[1]: row[0] for row in rows})
+    _void_targets(cur, voiding)
+
+
+def _same(key: str) -> str:
+    return key
 
 
 def _flagged(
@@ -137,36 +140,76 @@ def _inherit_from_target(cur: Cursor, position: int, target_id: str) -> None:
     )
 
 
-def _pass_keys_to_earlier_referrers(cur: Cursor, ids: Sequence[str]) -> None:
-    """Statements stored before their target (directly, or through a chain of
-    StatementRefs) inherit the target's keys now; a no-op when none exist."""
-    in_ids, params = cur.in_list(ids)
-    cur.execute(
-        "WITH RECURSIVE chain (position, source) AS ("
-        " SELECT r.position, t.position FROM xapi_statement r"
-        " JOIN xapi_statement t ON t.statement_id = r.statement_ref"
-        f" WHERE r.statement_ref {in_ids}"
-        " UNION"
-        " SELECT r.position, chain.source FROM chain"
-        " JOIN xapi_statement c ON c.position = chain.position"
-        " JOIN xapi_statement r ON r.statement_ref = c.statement_id"
-        ") "
-        "INSERT INTO xapi_statement_key (kind, key, position, direct) "
-        "SELECT k.kind, k.key, chain.position, k.direct FROM chain "
-        "JOIN xapi_statement_key k ON k.position = chain.source WHERE chain.position <> chain.source "
-        + _KEEP_MOST_DIRECT,
-        params,
-    )
+def _resolve_earlier_referrers(cur: Cursor, positions: Mapping[str, int]) -> None:
+    """What statements stored before these, and targeting them, gain now that they
+    are here: their keys (directly, or through a chain of StatementRefs), and, for
+    a voiding statement, the voiding of its target. One index lookup when none exist.
+
+    ``positions``: the statements just stored, id to position. The chain is walked
+    from here, one step at a time, with lookups on the ``statement_ref`` index, not
+    with one ``WITH RECURSIVE`` query: that query's plan depended on the planner's
+    statistics, and on a database that had none yet (a new one, autovacuum off)
+    PostgreSQL estimated millions of rows, JIT-compiled it and spent most of a
+    second per batch inside the append lock. Each query here has one sensible plan
+    whatever the estimates. A visited set of (referrer, source) pairs stops cycles.
+    """
+    # Each step: the statements whose keys a statement's referrers inherit, by its id.
+    sources: dict[str, set[int]] = {statement_id: {pos} for statement_id, pos in positions.items()}
+    seen: set[tuple[int, int]] = set()
+    first = True
+    while sources:
+        found = _referrers(cur, list(sources))
+        if first:
+            # Statements stored after their voiding statement are voided on arrival; a
+            # voiding statement targets by StatementRef, so it is among the first referrers.
+            _void_targets(cur, sorted({voids for *_, voids in found if voids}))
+            first = False
+        pairs: set[tuple[int, int]] = set()
+        next_sources: dict[str, set[int]] = {}
+        for position, referrer, target, _ in found:
+            for source in sources[target]:
+                if position == source or (position, source) in seen:
+                    continue  # a cycle back to the source, or a pair done already
+                pairs.add((position, source))
+                next_sources.setdefault(referrer, set()).add(source)
+        seen |= pairs
+        # Nothing is read back: on PostgreSQL these ride in the next lookup's round trip.
+        cur.executemany(
+            "INSERT INTO xapi_statement_key (kind, key, position, direct) "
+            "SELECT kind, key, ?, direct FROM xapi_statement_key WHERE position = ? "
+            + _KEEP_MOST_DIRECT,
+            sorted(pairs),
+        )
+        sources = next_sources
 
 
-def _void_on_arrival(cur: Cursor, ids: Sequence[str]) -> None:
-    """A statement stored after its voiding statement is voided on arrival."""
-    in_ids, params = cur.in_list(ids)
-    cur.execute(
-        "UPDATE xapi_statement SET voided = 1 WHERE voids IS NULL AND statement_id IN "
-        f"(SELECT voids FROM xapi_statement WHERE voids {in_ids})",
-        params,
-    )
+def _referrers(cur: Cursor, targets: Sequence[str]) -> list[tuple[int, str, str, str | None]]:
+    """(position, id, target id, voided id) of each statement whose StatementRef
+    names one of ``targets``."""
+    found: list[tuple[int, str, str, str | None]] = []
+    for start in range(0, len(targets), 500):
+        in_ids, params = cur.in_list(targets[start : start + 500])
+        rows = cur.execute(
+            "SELECT position, statement_id, statement_ref, voids FROM xapi_statement "
+            f"WHERE statement_ref {in_ids}",
+            params,
+        ).fetchall()
+        found.extend(
+            (int(r["position"]), r["statement_id"], r["statement_ref"], r["voids"]) for r in rows
+        )
+    return found
+
+
+def _void_targets(cur: Cursor, targets: Sequence[str]) -> None:
+    """The statements of these ids are voided: targets of a voiding statement just
+    stored, or just stored after their voiding statement."""
+    # Data 2.3.2: voided iff not itself voiding and a voiding statement targets it.
+    for start in range(0, len(targets), 500):
+        in_ids, params = cur.in_list(targets[start : start + 500])
+        cur.execute(
+            f"UPDATE xapi_statement SET voided = 1 WHERE statement_id {in_ids} AND voids IS NULL",
+            params,
+        )
 
 
 def clear(cur: Cursor) -> None:

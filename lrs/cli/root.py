@@ -51,7 +51,19 @@ def cli(ctx: click.Context) -> None:
 
 
 def _mount() -> None:
-    from lrs.cli import accounts, alerts, audit, credentials, forwarding, projections, serve, simulate, store, stream
+    from lrs.cli import (
+        accounts,
+        alerts,
+        audit,
+        credentials,
+        forwarding,
+        privacy,
+        projections,
+        serve,
+        simulate,
+        store,
+        stream,
+    )
 
     cli.add_command(serve.serve)
     cli.add_command(store.migrate)
@@ -66,6 +78,9 @@ def _mount() -> None:
     cli.add_command(alerts.alerts)  # issue 21 point 8
     cli.add_command(audit.audit)
     cli.add_command(simulate.simulate)
+    cli.add_command(privacy.erase)  # issue 19
+    cli.add_command(privacy.store)
+    cli.add_command(privacy.keys)
 
 
 _mount()

@@ -41,6 +41,6 @@ def rebuild_index() -> int:
     """
     with context.services() as services:
         count = rebuild_statement_views(services.store)
-        documents = rebuild_documents(services.store)
+        documents = rebuild_documents(services.store, skip=services.erasures.skips_document())
     click.echo(f"rebuilt from the event store: {count} statements, {documents} documents")
     return 0

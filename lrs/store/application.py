@@ -27,6 +27,7 @@ from lrs.store.database import Cursor, Database, one_at_a_time
 from lrs.store.dialects import dialect_named
 from lrs.store.event_log import EventLog
 from lrs.store.queries import Queries
+from lrs.store.sealing import Sealing
 from lrs.store.transcoder import EventStateTranscoder
 from lrs.store.views import document_row, restore_document, write_statement_views
 from projections import documents as document_view
@@ -127,6 +128,20 @@ class LearningRecordStore(Application[UUID]):
         self._queue: list[_PendingWrite] = []
         self._clock = StoredClock()
         self.observer = StoreObserver()
+        self.sealing: Sealing | None = None
+        """Personal values encrypted per person in the events, person ids in the index
+        (`lrs.store.sealing`; set by the composition root with the store's keyring).
+        None: statements are stored as sent and the index keeps identifiers."""
+
+    def attach_sealing(self, sealing: Sealing | None) -> None:
+        """Encrypt from now on (None: stop, as a store made before encryption did)."""
+        self.sealing = sealing
+        self.event_log.sealing = sealing
+        self.queries.index_key = sealing.index_key if sealing is not None else _same
+
+    def index_key(self, canonical: str) -> str:
+        """What the index keeps for a canonical agent identifier."""
+        return self.sealing.index_key(canonical) if self.sealing is not None else canonical
 
     # --- commands --------------------------------------------------------------
 
@@ -208,13 +223,19 @@ class LearningRecordStore(Application[UUID]):
         exactly one event, and this path costs a fraction of the generic one.
         The index rows and the attachment content go in the append's transaction.
         """
+        # Sealed before the append: its key lookups are not inside the store's append lock.
+        sealed: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]] = (
+            self.sealing.seal(statements) if self.sealing is not None else [(s, []) for s in statements]
+        )
         now = datetime.now(UTC)
         events = [
-            Statement.stored_event(s, now, names) for s, names in zip(statements, assigned, strict=True)
+            Statement.stored_event(skeleton, now, names, shares)
+            for (skeleton, shares), names in zip(sealed, assigned, strict=True)
         ]
+        index_key = self.index_key
 
         def index(cursor: Cursor, positions: Sequence[int]) -> None:
-            write_statement_views(cursor, list(zip(positions, statements, strict=True)))
+            write_statement_views(cursor, list(zip(positions, statements, strict=True)), index_key)
             attachment_store.write(cursor, attachments)
 
         started = time.perf_counter()
@@ -262,7 +283,8 @@ class LearningRecordStore(Application[UUID]):
         for statement_id in ids:
             events: list[Any] = list(self.events.get(UUID(statement_id), lte=1))
             if events:
-                found[statement_id] = (events[0].statement, events[0].assigned)
+                statement = self.event_log.open_events(events)[0]
+                found[statement_id] = (statement, events[0].assigned)
         return found
 
     # --- documents (Communication 2.2, 2.3, 2.6, 2.7, 3.1) ---------------------------
@@ -375,6 +397,10 @@ class LearningRecordStore(Application[UUID]):
         return True
 
 _DOCUMENT_WRITE_ATTEMPTS = 20
+
+
+def _same(canonical: str) -> str:
+    return canonical
 
 
 def _too_large(limit: int) -> DocumentTooLarge:

@@ -12,7 +12,7 @@ matching if a class moved and its old topic were registered.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -24,6 +24,7 @@ from lrs.documents import Document
 from lrs.domain import Statement
 from lrs.store.database import Cursor, Database
 from lrs.store.dialects import Dialect
+from lrs.store.sealing import Sealing
 from projections.view import Positioned
 
 STATEMENT_STORED = get_topic(Statement.Stored)  # type: ignore[attr-defined]
@@ -124,17 +125,56 @@ class EventLog:
         self.mapper = mapper
         self.db = db
         self.table: str = recorder.events_table_name
+        self.redact: Callable[[Sequence[Positioned]], list[Positioned]] = list
+        """What a read shows of statements read from the log: erased persons hidden
+        or anonymised (`lrs.privacy.erasure.Redactor.statements`, set by the
+        composition root; no change by default). `statements_at` applies it; the
+        readers of raw batches (`statements`, `all_statements`: views, rebuilds,
+        replays) apply it after their own bookkeeping of positions."""
+        self.sealing: Sealing | None = None
+        """Opens statements whose personal values are sealed (`lrs.store.sealing`);
+        set with the store's (`LearningRecordStore.attach_sealing`)."""
 
-    def decode(self, row: EventRow) -> Any:
-        """The domain event of a row of the events table."""
-        originator_id = row.originator_id
-        stored = StoredEvent(
-            originator_id=originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id)),
-            originator_version=row.originator_version,
-            topic=row.topic,
-            state=row.state,
-        )
-        return self.mapper.to_domain_event(stored)
+    def decode(self, row: EventRow, cur: Cursor | None = None) -> Any:
+        """The domain event of a row of the events table; a statement's opened
+        (its personal values decrypted, `open_events`)."""
+        return self.decode_all([row], cur)[0]
+
+    def decode_all(self, rows: Sequence[EventRow], cur: Cursor | None = None) -> list[Any]:
+        """`decode` of many rows, their keys found in one query."""
+        events = []
+        for row in rows:
+            originator_id = row.originator_id
+            stored = StoredEvent(
+                originator_id=originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id)),
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=row.state,
+            )
+            events.append(self.mapper.to_domain_event(stored))
+        self._open_in_place(events, cur)
+        return events
+
+    def open_events(self, events: Sequence[Any], cur: Cursor | None = None) -> list[dict[str, Any]]:
+        """The statements of ``Statement.Stored`` events, personal values decrypted;
+        an erased person's share merges as the anonymous Agent (`xapi.personal.merge`)."""
+        sealed = [(e.statement, getattr(e, "sealed", None) or []) for e in events]
+        if not any(shares for _, shares in sealed):
+            return [e.statement for e in events]
+        if self.sealing is None:
+            raise RuntimeError("sealed statements in the log, and no keyring to open them")
+        return self.sealing.open(sealed, cur)
+
+    def _open_in_place(self, events: Sequence[Any], cur: Cursor | None) -> None:
+        """Replace each sealed statement event's skeleton by its statement: the event
+        object is this read's own, and every reader of ``event.statement`` then gets
+        the statement as stored before sealing."""
+        statement_events = [e for e in events if getattr(e, "sealed", None)]
+        if not statement_events:
+            return
+        for event, statement in zip(statement_events, self.open_events(statement_events, cur), strict=True):
+            object.__setattr__(event, "statement", statement)
+            object.__setattr__(event, "sealed", [])
 
     def statements_at(self, positions: Sequence[int]) -> list[dict[str, Any]]:
         """The stored statements at these log positions, in the given order."""
@@ -142,8 +182,10 @@ class EventLog:
             return []
         with self.db.read() as cur:
             found = rows_at(cur, self.table, positions)
-        by_position = {row.position: self.decode(row).statement for row in found}
-        return [by_position[p] for p in positions if p in by_position]
+            events = self.decode_all(found, cur)
+        by_position = {row.position: event.statement for row, event in zip(found, events, strict=True)}
+        entries = [(p, by_position[p]) for p in positions if p in by_position]
+        return [statement for _, statement in self.redact(entries)]
 
     def statements(self, *, after: int = 0, until: int | None = None,
                    limit: int = 1000) -> list[Positioned]:
@@ -151,7 +193,9 @@ class EventLog:
         notifications = self.recorder.select_notifications(
             start=after + 1, limit=limit, stop=until, topics=[STATEMENT_STORED]
         )
-        return [(n.id, self.mapper.to_domain_event(n).statement) for n in notifications]  # type: ignore[attr-defined]
+        events = [self.mapper.to_domain_event(n) for n in notifications]
+        statements = self.open_events(events)
+        return [(n.id, statement) for n, statement in zip(notifications, statements, strict=True)]  # type: ignore[attr-defined]
 
     def all_statements(self, *, until: int | None = None,
                        batch: int = 1000) -> Iterator[list[Positioned]]:

@@ -10,7 +10,7 @@ written in the append's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -51,6 +51,8 @@ class Queries:
         self.db = db
         self.event_log = event_log
         self.repository = repository
+        self.index_key: Callable[[str], str] = _same
+        """What the index keeps for an agent's canonical identifier (`LearningRecordStore.attach_sealing`)."""
 
     # --- statements (Communication 2.1.3) -------------------------------------------
 
@@ -61,7 +63,7 @@ class Queries:
         with self.db.read() as cur:
             position = statement_index.position_of(cur, statement_id, voided=voided)
             if position is not None and authority is not None:
-                if statement_index.authority_of(cur, position) != authority:
+                if statement_index.authority_of(cur, position) != self.index_key(authority):
                     position = None
         if position is None:
             return None
@@ -73,7 +75,8 @@ class Queries:
         """The statements matching `query`, a page of at most ``query.limit`` after the
         `more` cursor `after`; with `authority`, only those it asserted."""
         with self.db.read() as cur:
-            positions = statement_index.find_positions(cur, _filter(query, after, authority))
+            positions = statement_index.find_positions(
+                cur, _filter(query, after, authority, self.index_key))
         more_after = None
         if len(positions) > query.limit:
             positions = positions[: query.limit]
@@ -157,10 +160,15 @@ class Queries:
         return person(agent, known)
 
 
-def _filter(query: StatementQuery, after: int | None, authority: str | None) -> statement_index.Filter:
-    """The query in the index's terms."""
+def _same(key: str) -> str:
+    return key
+
+
+def _filter(query: StatementQuery, after: int | None, authority: str | None,
+            index_key: Callable[[str], str]) -> statement_index.Filter:
+    """The query in the index's terms: agents by what the index keeps for them."""
     return statement_index.Filter(
-        agent=query.agent,
+        agent=None if query.agent is None else index_key(query.agent),
         related_agents=query.related_agents,
         verb=query.verb,
         activity=query.activity,
@@ -168,7 +176,7 @@ def _filter(query: StatementQuery, after: int | None, authority: str | None) -> 
         registration=query.registration,
         since_us=None if query.since is None else epoch_us(query.since),
         until_us=None if query.until is None else epoch_us(query.until),
-        authority=authority,
+        authority=None if authority is None else index_key(authority),
         ascending=query.ascending,
         after_position=after,
         limit=query.limit,

@@ -8,7 +8,7 @@ through here, so a rebuilt view is written exactly as a live one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from uuid import UUID
 
 from lrs.documents import Document
@@ -25,10 +25,15 @@ STATEMENT_VIEWS = (statement_index, activity_view, agent_view)
 """Views written from statements in the append's transaction, rebuilt together."""
 
 
-def write_statement_views(cursor: Cursor, entries: Sequence[Positioned]) -> None:
+def write_statement_views(cursor: Cursor, entries: Sequence[Positioned],
+                          index_key: Callable[[str], str] | None = None) -> None:
+    """``index_key``: what the statement index keeps for an agent's canonical
+    identifier (its person id on an encrypted store; the identifier itself by default)."""
     if entries:
+        statement_index.write_statements(cursor, list(entries), index_key)
         for view in STATEMENT_VIEWS:
-            view.write_statements(cursor, list(entries))
+            if view is not statement_index:
+                view.write_statements(cursor, list(entries))
 
 
 def restore_document(row: DocumentRow) -> Document:

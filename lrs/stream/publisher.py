@@ -116,8 +116,9 @@ class Publisher:
             entries = self._read(position, head)
             if not entries:
                 break
-            outgoing = [messages.outgoing(row, self.store.event_log.decode(row), self.prefix,
-                                          self.link.max_payload) for row in entries]
+            events = self.store.event_log.decode_all(entries)
+            outgoing = [messages.outgoing(row, event, self.prefix, self.link.max_payload)
+                        for row, event in zip(entries, events, strict=True)]
             result = self.link.publish_ordered(self.spec.name, outgoing, seq)
             if result.count:
                 position, seq = entries[result.count - 1].position, result.last_seq

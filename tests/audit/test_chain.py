@@ -71,7 +71,7 @@ def test_an_altered_event_is_reported_at_its_position(services: Services, stored
     """Issue 6.2: changing a stored statement's bytes breaks its link."""
     column, table = position_column(services), events_table(services)
     [(state,)] = query(services, f"SELECT state FROM {table} WHERE {column} = ?", (stored[1],))
-    forged = bytes(state).replace(b"Ada Mentee", b"Eve Mentee")
+    forged = bytes(state).replace(b"Mentoring session", b"Forged session")
     assert forged != bytes(state)
     execute(services, (f"UPDATE {table} SET state = ? WHERE {column} = ?", (forged, stored[1])))
     problem = audit(services).verify().problem

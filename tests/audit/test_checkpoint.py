@@ -77,7 +77,7 @@ def test_a_rewritten_chain_is_caught_only_by_the_checkpoint(audit: Audit, keyed_
     [(state,)] = query(services, f"SELECT state FROM {table} WHERE {column} = ?", (second,))
     execute(services,
             (f"UPDATE {table} SET state = ? WHERE {column} = ?",
-             (bytes(state).replace(b"Ada Mentee", b"Eve Mentee"), second)),
+             (bytes(state).replace(b"Mentoring session", b"Forged session"), second)),
             ("DELETE FROM lrs_audit_chain WHERE position >= ?", (second,)))
     audit.backfill()  # the forger's own rewrite of the chain, as the events now are
     assert audit.verify().ok

@@ -3,7 +3,8 @@
 Version 2 records which of ``id``, ``timestamp``, ``version`` the LRS assigned,
 so that a retry is compared with what its client sent (Data 2.3.1). Events
 stored before it (version 1, without ``assigned``) still load, through the
-upcast, and a retry of such a statement is still recognised.
+upcasts, and a retry of such a statement is still recognised. Version 3 (issue 19)
+seals personal values; tests/privacy covers it.
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ def stored_events(services: Services) -> list[StoredEvent]:
 
 
 def as_version_1(services: Services, event: StoredEvent) -> StoredEvent:
-    """The same event as the LRS stored it before `assigned` existed."""
+    """The same event as the LRS stored it before `assigned` existed (and before
+    encryption, version 3: its statement in plaintext)."""
     state = orjson.loads(event.state)
-    assert state.pop("class_version") == 2
-    del state["assigned"]
+    assert state.pop("class_version") == 3
+    [state["statement"]] = services.store.event_log.open_events([services.store.mapper.to_domain_event(event)])
+    del state["assigned"], state["sealed"]
     return StoredEvent(originator_id=event.originator_id, originator_version=event.originator_version,
                        topic=event.topic, state=orjson.dumps(state))
 

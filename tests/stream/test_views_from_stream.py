@@ -136,6 +136,7 @@ def test_project_source_nats_keeps_the_views_of_another_database(
     _publish(stream_services, stream_settings)
     head = int(stream_services.store.recorder.max_notification_id() or 0)
     env = {**os.environ, "LRS_DATABASE_URL": view_services.settings.resolved_database_url,
+           "LRS_DATA_DIR": view_services.settings.data_dir,
            "LRS_NATS_URL": stream_settings.nats_url, "LRS_NATS_STREAM": stream_settings.nats_stream,
            "LRS_NATS_SUBJECT_PREFIX": stream_settings.nats_subject_prefix}
     proc = subprocess.Popen([sys.executable, "-m", "lrs.cli", "project", "--source", "nats"], env=env,
