@@ -13,6 +13,9 @@ A run, against a fresh store:
 4. projection lag: a named hook that says it measured nothing (`bench.lag`);
 5. prints a table and writes JSON (`bench.report`), with the machine, the store,
    the worker count, the code measured, and every problem the server showed.
+
+``--fresh-vs-analyzed`` makes the run twice, never analyzed and analyzed, and
+compares every figure (`bench.fresh`).
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import lag, load, noise, queries, raw, report
-from bench.server import DEFAULT_PG_ADMIN_URL, Server, Store
+from bench import lag, load, noise, procs, queries, raw, report
+from bench.server import DEFAULT_PG_ADMIN_URL, PORTS_ENV, Server, Store
 from bench.statements import STATEMENTS_PER_REGISTRATION, Corpus
 
 NOISY_CORES = 0.3
@@ -87,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--analyze", action="store_true",
                      help="ANALYZE the store after each load, as autovacuum would on a production "
                           "PostgreSQL (default: measure the store as the LRS leaves it)")
+    run.add_argument("--fresh-vs-analyzed", action="store_true",
+                     help="the run twice, each on a new store: never analyzed, then with --analyze; "
+                          "OUT holds every figure of both with its ratio (issue 18 target 3, bench.fresh)")
     run.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                      help="first wait up to SECONDS for the 1-minute load average to fall below 0.5")
     run.add_argument("--lag-rate", type=float, default=2000,
@@ -105,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     lag_only.add_argument("--out", default="bench-lag.json")
     compare = sub.add_parser("compare", help="print runs' JSON side by side as Markdown tables")
     compare.add_argument("files", nargs="+")
+    for one in (run, lag_only):
+        one.add_argument("--ports", default=os.environ.get(PORTS_ENV), metavar="FIRST-LAST",
+                         help="ports the LRS server may listen on, e.g. 18300-18399 (default: any free port)")
     run.add_argument("--strict", action="store_true",
                      help="exit 1 when the server showed problems or requests failed")
     return parser
@@ -161,6 +170,7 @@ class Run:
         }
         self.stored = 0  # corpus statements loaded so far
         self.server: Server | None = None
+        self.sampler: procs.Sampler | None = None
         self.store: Store | None = None
         self.raw: raw.RawStore | None = None
 
@@ -200,11 +210,50 @@ class Run:
     def start_server(self, workers: int) -> None:
         assert self.store is not None
         if self.server is not None:
+            self.stop_sampler()
             self.server.stop()
             self._server_reports.append(self.server.health())
         self.server = Server(self.store, workers=workers, threads=self.ns.threads)
         self.log(f"starting lrs serve: {workers} worker(s) x {self.ns.threads} threads")
         self.server.start()
+        assert self.server.proc is not None
+        self.sampler = procs.Sampler(self.server.proc.pid).start()
+        self.results["server"].setdefault("rss", []).append({"workers": workers})
+
+    def stop_sampler(self) -> None:
+        """The RSS figures of the server being stopped (issue 18 target 8)."""
+        if self.sampler is not None:
+            self.results["server"]["rss"][-1].update(self.sampler.stop())
+            self.sampler = None
+
+    def runner_mark(self) -> dict[str, Any] | None:
+        """The runner's CPU ticks and the statements stored, once it has caught up (target 6)."""
+        assert self.server is not None and self.sampler is not None
+        tracker = lag.Tracker(self.server.store.kind, self.server.store.database_url)
+        try:
+            waited = tracker.wait_caught_up(timeout=600)
+        finally:
+            tracker.close()
+        pid = self.sampler.runner_pid()
+        ticks = procs.cpu_ticks(pid) if pid is not None else None
+        if ticks is None:
+            return None
+        return {"pid": pid, "ticks": ticks, "statements": self.stored + self._ingested,
+                "waited_s": round(waited, 2), "at": time.monotonic()}
+
+    def runner_cpu(self, phase: str, before: dict[str, Any] | None) -> None:
+        """Runner CPU per statement from `before` to now, when the same runner ran throughout."""
+        after = self.runner_mark()
+        if before is None or after is None or after["pid"] != before["pid"]:
+            return
+        statements = after["statements"] - before["statements"]
+        seconds = procs.cpu_seconds(after["ticks"] - before["ticks"])
+        fig = {"statements": statements, "runner_cpu_s": round(seconds, 2),
+               "wall_s": round(after["at"] - before["at"], 1), "caught_up_wait_s": after["waited_s"],
+               "ms_per_statement": round(1000 * seconds / statements, 3) if statements else None}
+        self.results.setdefault("runner_cpu", {})[phase] = fig
+        self.log(f"  runner CPU over {phase}: {fig['ms_per_statement']} ms per statement "
+                 f"({seconds:.1f} s for {statements:,})")
 
     def populate_to(self, size: int) -> None:
         assert self.server is not None
@@ -295,6 +344,7 @@ class Run:
         for name, mode, conc, per in runs:
             self.log(f"ingest {label}: {name} ({mode}, c={conc}, {ns.duration:g} s, {self.engine})")
             bodies = self._bodies[mode]
+            before = self.runner_mark()
             try:
                 with noise.watch() as phase:
                     r = load.run_ingest(self.engine, base_url=self.server.base_url,
@@ -311,6 +361,7 @@ class Run:
                 continue
             suite[name] = r
             self._ingested += r["ok_requests"] * per
+            self.runner_cpu(f"{label} {name}", before)
             self.log(f"  {r['requests_per_s']:,} req/s, {r['statements_per_s']:,} statements/s, "
                      f"p50 {r['latency_ms']['p50']} ms, p99 {r['latency_ms']['p99']} ms, "
                      f"failed {r['failed_requests']}")
@@ -346,6 +397,7 @@ class Run:
             self.raw = raw.open_raw(ns.store, self.corpus, database_url=self.store.database_url,
                                     folder=workdir)
             ok = True
+            loading = self.runner_mark()
             for size in self.sizes:
                 # With --analyze, statistics are refreshed whenever the store has doubled,
                 # as autovacuum's analyze threshold would (roughly) while it grows.
@@ -375,6 +427,7 @@ class Run:
             self.results["raw"]["lrs_index_rows_per_statement"] = raw.lrs_key_rows_per_statement(
                 ns.store, self.store.database_url)
             if ok:
+                self.runner_cpu("loading", loading)
                 for i, workers in enumerate(self.workers):
                     if i > 0:
                         self.start_server(workers)
@@ -395,6 +448,7 @@ class Run:
             if self.server is not None:
                 self.check_server("end of run")
                 self.results["server"]["log_tail"] = self.server.log_tail(20)
+                self.stop_sampler()
                 self.server.stop()
                 self.results["server"]["health"] = [*self._server_reports, self.server.health()]
             if self.store is not None:
@@ -428,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _terminate)
     ns = build_parser().parse_args(argv)
+    if getattr(ns, "ports", None):
+        os.environ[PORTS_ENV] = ns.ports  # bench.server.free_port reads it, in this run and the next
     if ns.command == "compare":
         from bench import compare
 
@@ -436,6 +492,10 @@ def main(argv: list[str] | None = None) -> int:
         return lag.run_alone(ns)
     if ns.quick:
         apply_quick(ns)
+    if ns.fresh_vs_analyzed:
+        from bench import fresh
+
+        return fresh.run(ns, Run)
     return Run(ns).execute()
 
 

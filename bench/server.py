@@ -27,7 +27,24 @@ from typing import Any
 DEFAULT_PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
+PORTS_ENV = "BENCH_PORTS"
+"""``FIRST-LAST``: the ports the server may take (``--ports``); unset, any free port."""
+
+
 def free_port() -> int:
+    """A free port of 127.0.0.1: the first free one of ``BENCH_PORTS`` when set (a shared
+    machine gives each user a range), else one the kernel picks."""
+    spec = os.environ.get(PORTS_ENV, "").strip()
+    if spec:
+        first, _, last = spec.partition("-")
+        for port in range(int(first), int(last or first) + 1):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise ServerError(f"{PORTS_ENV}={spec}: no free port in the range")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])

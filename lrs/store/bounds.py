@@ -53,11 +53,15 @@ class BoundedPostgresFactory(PostgresFactory):  # type: ignore[misc]
         statement_ms = int(float(self.env.get(STATEMENT_TIMEOUT) or 0) * 1000)
         lock_ms = int(float(self.env.get(self.POSTGRES_LOCK_TIMEOUT) or 0) * 1000)
         # Read by the pool for every connection it opens (it opens none before the first use).
+        # jit=off: the LRS's queries are index lookups of a few milliseconds at most, which
+        # JIT compilation only slows down; and on tables without planner statistics yet (a
+        # new database, autovacuum off) a bad estimate once made PostgreSQL JIT-compile a
+        # query on every append, ~0.7 s each inside the append lock (issue 18 point 3).
         kwargs = self.datastore.pool.kwargs
         assert isinstance(kwargs, dict)
         kwargs.update({
             "connect_timeout": connect,
-            "options": f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}",
+            "options": f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms} -c jit=off",
             "keepalives": 1,
             "keepalives_idle": connect,
             "keepalives_interval": 1,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests import factories as f
@@ -123,3 +125,25 @@ def test_statementref_in_context_does_not_affect_filters(client):
     follow_up["context"]["statement"] = f.statement_ref(target["id"])
     post_statements(client, target, follow_up)
     assert query_ids(client, agent=ADA) == [target["id"]]
+
+
+def test_statementref_filter_applies_along_a_chain_stored_last_link_first_in_one_batch(client):
+    # Communication 2.1.3: recursive matching, whatever the order within one batch
+    c = f.statement(actor=ADA)
+    b = f.comment_on(c["id"])
+    a = f.comment_on(b["id"], actor=f.agent("Coordinator", "coordinator@example.org"))
+    post_statements(client, a)
+    post_statements(client, c, b)
+    assert same(query_ids(client, agent=ADA), [a["id"], b["id"], c["id"]])
+
+
+def test_statementref_filter_applies_to_both_statements_of_a_cycle(client):
+    # Communication 2.1.3: a targets b and b targets a; each matches what the other
+    # does, and storing them terminates
+    a_id, b_id = str(uuid.uuid4()), str(uuid.uuid4())
+    a = f.comment_on(b_id, id=a_id, actor=ADA)
+    b = f.comment_on(a_id, id=b_id, actor=LINUS)
+    post_statements(client, a)
+    post_statements(client, b)
+    assert same(query_ids(client, agent=ADA), [a_id, b_id])
+    assert same(query_ids(client, agent=LINUS), [a_id, b_id])
