@@ -64,13 +64,28 @@ _TABLES = ("mentoring_fact", "mentoring_voiding", "mentoring_program", "mentorin
            "mentoring_rollup", "mentoring_week_rollup")
 _ROLLUP_COLUMNS = (
     ("program", "text"), ("kind", "smallint"), ("actor", "text"), ("other", "text"), ("n", "bigint"),
-    ("seconds", "float8"), ("first_us", "bigint"), ("last_us", "bigint"), ("value_sum", "float8"),
+    ("micros", "bigint"), ("first_us", "bigint"), ("last_us", "bigint"), ("value_micros", "bigint"),
     ("value_n", "bigint"), ("position", "bigint"),
 )
 _WEEK_ROLLUP_COLUMNS = (
     ("program", "text"), ("kind", "smallint"), ("week", "bigint"), ("n", "bigint"),
-    ("value_sum", "float8"), ("value_n", "bigint"), ("last_us", "bigint"), ("position", "bigint"),
+    ("value_micros", "bigint"), ("value_n", "bigint"), ("last_us", "bigint"), ("position", "bigint"),
 )
+MICRO = 1_000_000
+"""The rollups sum durations and values in millionths, as integers: float addition is not
+associative, and a sum that depended on how the log was cut into batches would make a
+rebuild (or a runner resumed after a kill) differ from the live view in the last bit."""
+
+
+def _micros(x: float) -> int:
+    """A duration (seconds) or a value in millionths, as the rollups add it."""
+    return round(x * MICRO)
+
+
+def _exact(total: float | None) -> float:
+    """A sum grouped from the facts, rounded to the millionth as the rollups keep it: a
+    figure reads the same whichever of the two answered."""
+    return _micros(total) / MICRO if total else 0.0
 
 
 class MentoringView:
@@ -173,23 +188,23 @@ def _add_to_rollups(cursor: Cursor, facts: Sequence[Sequence[Any]]) -> None:
         if voided_at is not None and voided_at < position:
             continue  # never in the view, at any position
         week = week_of(ts_us)
-        g = groups.setdefault((program, kind, actor, other), [0, 0.0, None, None, 0.0, 0, 0])
-        w = weeks.setdefault((program, kind, week), [0, 0.0, 0, None, 0])
+        g = groups.setdefault((program, kind, actor, other), [0, 0, None, None, 0, 0, 0])
+        w = weeks.setdefault((program, kind, week), [0, 0, 0, None, 0])
         if voided_at is not None:
             g[6], w[4] = max(g[6], voided_at), max(w[4], voided_at)
             continue
         g[0] += 1
         w[0] += 1
         if seconds is not None:
-            g[1] += seconds
+            g[1] += _micros(seconds)
         g[2] = ts_us if g[2] is None else min(g[2], ts_us)
         g[3] = ts_us if g[3] is None else max(g[3], ts_us)
         w[3] = ts_us if w[3] is None else max(w[3], ts_us)
         g[6], w[4] = max(g[6], position), max(w[4], position)
         if value is not None:
-            g[4] += value
+            g[4] += _micros(value)
             g[5] += 1
-            w[1] += value
+            w[1] += _micros(value)
             w[2] += 1
     if not groups:
         return
@@ -206,9 +221,9 @@ def _add_to_rollups(cursor: Cursor, facts: Sequence[Sequence[Any]]) -> None:
         cursor, "mentoring_rollup", _ROLLUP_COLUMNS,
         [(*key, *g) for key, g in sorted(groups.items())],
         "(program, kind, actor, other) DO UPDATE SET n = mentoring_rollup.n + excluded.n,"
-        " seconds = mentoring_rollup.seconds + excluded.seconds,"
+        " micros = mentoring_rollup.micros + excluded.micros,"
         f" {earliest('first_us', 'mentoring_rollup')}, {latest('last_us', 'mentoring_rollup')},"
-        " value_sum = mentoring_rollup.value_sum + excluded.value_sum,"
+        " value_micros = mentoring_rollup.value_micros + excluded.value_micros,"
         " value_n = mentoring_rollup.value_n + excluded.value_n,"
         f" {latest('position', 'mentoring_rollup')}",
     )
@@ -216,7 +231,7 @@ def _add_to_rollups(cursor: Cursor, facts: Sequence[Sequence[Any]]) -> None:
         cursor, "mentoring_week_rollup", _WEEK_ROLLUP_COLUMNS,
         [(*key, *w) for key, w in sorted(weeks.items())],
         "(program, kind, week) DO UPDATE SET n = mentoring_week_rollup.n + excluded.n,"
-        " value_sum = mentoring_week_rollup.value_sum + excluded.value_sum,"
+        " value_micros = mentoring_week_rollup.value_micros + excluded.value_micros,"
         " value_n = mentoring_week_rollup.value_n + excluded.value_n,"
         f" {latest('last_us', 'mentoring_week_rollup')}, {latest('position', 'mentoring_week_rollup')}",
     )
@@ -248,36 +263,40 @@ def _rollup_keys_of(cursor: Cursor, voidings: dict[str, int]) -> _RollupKeys:
 
 def _recompute_rollups(cursor: Cursor, keys: _RollupKeys) -> None:
     """Write the rollup rows of ``keys`` again from the visible facts (after a voiding:
-    a minimum or a maximum cannot be taken back by subtraction). Rare: one read per row."""
+    a minimum or a maximum cannot be taken back by subtraction). Rare: one read per row.
+    The facts are summed here, in millionths each, exactly as `_add_to_rollups` adds them."""
     groups, weeks = keys
     group_rows = []
     for (program, kind, actor, other), at in sorted(groups.items()):
-        r = cursor.execute(
-            "SELECT COUNT(*) AS n, SUM(seconds) AS seconds, MIN(ts_us) AS first_us, MAX(ts_us) AS last_us,"
-            " SUM(value) AS value_sum, COUNT(value) AS value_n FROM mentoring_fact WHERE program = ?"
+        found = cursor.tuples(
+            "SELECT seconds, value, ts_us FROM mentoring_fact WHERE program = ?"
             " AND kind = ? AND actor = ? AND other = ? AND voided_at IS NULL",
             [program, kind, actor, other],
-        ).fetchone()
-        group_rows.append((program, kind, actor, other, int(r["n"]), float(r["seconds"] or 0.0),
-                           r["first_us"], r["last_us"], float(r["value_sum"] or 0.0), int(r["value_n"]), at))
+        )
+        times = [int(f[2]) for f in found]
+        group_rows.append((program, kind, actor, other, len(found),
+                           sum(_micros(f[0]) for f in found if f[0] is not None),
+                           min(times, default=None), max(times, default=None),
+                           sum(_micros(f[1]) for f in found if f[1] is not None),
+                           sum(1 for f in found if f[1] is not None), at))
     week_rows = []
     for (program, kind, week), at in sorted(weeks.items()):
         low = week_start_us(week)
-        r = cursor.execute(
-            "SELECT COUNT(*) AS n, SUM(value) AS value_sum, COUNT(value) AS value_n, MAX(ts_us) AS last_us"
-            " FROM mentoring_fact WHERE program = ? AND kind = ? AND ts_us >= ? AND ts_us < ?"
+        found = cursor.tuples(
+            "SELECT value, ts_us FROM mentoring_fact WHERE program = ? AND kind = ? AND ts_us >= ? AND ts_us < ?"
             " AND voided_at IS NULL",
             [program, kind, low, low + WEEK_US],
-        ).fetchone()
-        week_rows.append((program, kind, week, int(r["n"]), float(r["value_sum"] or 0.0), int(r["value_n"]),
-                          r["last_us"], at))
+        )
+        week_rows.append((program, kind, week, len(found), sum(_micros(f[0]) for f in found if f[0] is not None),
+                          sum(1 for f in found if f[0] is not None),
+                          max((int(f[1]) for f in found), default=None), at))
     d = cursor.dialect
     upsert(cursor, "mentoring_rollup", _ROLLUP_COLUMNS, group_rows,
-           "(program, kind, actor, other) DO UPDATE SET n = excluded.n, seconds = excluded.seconds,"
-           " first_us = excluded.first_us, last_us = excluded.last_us, value_sum = excluded.value_sum,"
+           "(program, kind, actor, other) DO UPDATE SET n = excluded.n, micros = excluded.micros,"
+           " first_us = excluded.first_us, last_us = excluded.last_us, value_micros = excluded.value_micros,"
            f" value_n = excluded.value_n, position = {d.greatest('mentoring_rollup.position', 'excluded.position')}")
     upsert(cursor, "mentoring_week_rollup", _WEEK_ROLLUP_COLUMNS, week_rows,
-           "(program, kind, week) DO UPDATE SET n = excluded.n, value_sum = excluded.value_sum,"
+           "(program, kind, week) DO UPDATE SET n = excluded.n, value_micros = excluded.value_micros,"
            " value_n = excluded.value_n, last_us = excluded.last_us,"
            f" position = {d.greatest('mentoring_week_rollup.position', 'excluded.position')}")
 
@@ -532,8 +551,8 @@ def read_program(
         for r in rows:
             facts.groups.append(Group(
                 _KINDS[int(r["kind"])], r["actor"], r["other"] or None, int(r["n"]),
-                float(r["seconds"] or 0.0), int(r["first_us"]), int(r["last_us"]),
-                float(r["value_sum"] or 0.0), int(r["value_n"]), int(r["recent"] or 0),
+                _exact(r["seconds"]), int(r["first_us"]), int(r["last_us"]),
+                _exact(r["value_sum"]), int(r["value_n"]), int(r["recent"] or 0),
             ))
     if facts.empty:
         return facts
@@ -570,7 +589,7 @@ def _rolled_up_groups(
         return None
     in_summed, summed_params = cur.in_list([int(k) for k in per_actor]) if per_actor else ("", ())
     found = cur.tuples(
-        "SELECT kind, actor, other, n, seconds, first_us, last_us, value_sum, value_n, position"
+        "SELECT kind, actor, other, n, micros, first_us, last_us, value_micros, value_n, position"
         " FROM mentoring_rollup WHERE program = ?"
         + (f" AND NOT (kind {in_summed})" if per_actor else "") + " ORDER BY kind, actor, other",
         [window.program, *summed_params],
@@ -638,7 +657,7 @@ def _rolled_up_groups(
                 [window.program, *summed_params, *actor_params, *params, until],
             ):
                 activity[actor] = (first, last)
-    beyond: dict[tuple[int, str, str], tuple[int, float, float, int, int]] = {}
+    beyond: dict[tuple[int, str, str], tuple[int, int, int, int, int]] = {}
     if late:
         # One grouped read of the late groups' actors: each group's figures before the end
         # summed again (exactly what grouping the facts gives: no float subtraction).
@@ -656,18 +675,18 @@ def _rolled_up_groups(
             ).fetchall():
                 key = (int(r["kind"]), r["actor"], r["other"])
                 if key in wanted:
-                    beyond[key] = (int(r["n"]), float(r["seconds"] or 0.0), float(r["value_sum"] or 0.0),
+                    beyond[key] = (int(r["n"]), _micros(_exact(r["seconds"])), _micros(_exact(r["value_sum"])),
                                    int(r["value_n"]), int(r["last_us"]))
     groups = []
     kinds = _KINDS
-    for kind, actor, other, n, seconds, first_us, last_us, value_sum, value_n, _ in rows:
+    for kind, actor, other, n, micros, first_us, last_us, value_micros, value_n, _ in rows:
         if late and until is not None and last_us >= until:
             before = beyond.get((kind, actor, other))
             if before is None:
                 continue  # every fact of the group is at or after the end
-            n, seconds, value_sum, value_n, last_us = before
-        groups.append(Group(kinds[kind], actor, other or None, n, float(seconds), first_us, last_us,
-                            float(value_sum), value_n, counts.get((actor, other), 0) if kind == session else 0))
+            n, micros, value_micros, value_n, last_us = before
+        groups.append(Group(kinds[kind], actor, other or None, n, micros / MICRO, first_us, last_us,
+                            value_micros / MICRO, value_n, counts.get((actor, other), 0) if kind == session else 0))
     return groups, activity
 
 
@@ -748,7 +767,7 @@ def weekly_counts(cur: Cursor, window: Window, kinds: Sequence[Kind] = STATEMENT
         [*params, *kind_params],
     ).fetchall()
     return [
-        WeekCount(_KINDS[int(r["kind"])], int(r["week"]), int(r["n"]), float(r["value_sum"] or 0.0),
+        WeekCount(_KINDS[int(r["kind"])], int(r["week"]), int(r["n"]), _exact(r["value_sum"]),
                   int(r["value_n"]))
         for r in rows
     ]
@@ -770,7 +789,7 @@ def _rolled_up_weeks(cur: Cursor, window: Window, kinds: Sequence[Kind]) -> list
     end_week = None if until is None else week_of(until - 1)
     in_kinds, kind_params = cur.in_list([int(k) for k in kinds])
     found = cur.execute(
-        "SELECT kind, week, n, value_sum, value_n, position FROM mentoring_week_rollup"
+        "SELECT kind, week, n, value_micros, value_n, position FROM mentoring_week_rollup"
         f" WHERE program = ? AND kind {in_kinds}",
         [window.program, *kind_params],
     ).fetchall()
@@ -784,7 +803,7 @@ def _rolled_up_weeks(cur: Cursor, window: Window, kinds: Sequence[Kind]) -> list
         if window.as_of is not None and int(r["position"]) > window.as_of:
             return None
         if r["n"]:
-            counts.append(WeekCount(_KINDS[int(r["kind"])], week, int(r["n"]), float(r["value_sum"]),
+            counts.append(WeekCount(_KINDS[int(r["kind"])], week, int(r["n"]), int(r["value_micros"]) / MICRO,
                                     int(r["value_n"])))
     if end_week is not None and (first_week is None or end_week >= first_week):
         partial = replace(window, since_us=max(week_start_us(end_week), window.since_us or week_start_us(end_week)),
@@ -796,7 +815,7 @@ def _rolled_up_weeks(cur: Cursor, window: Window, kinds: Sequence[Kind]) -> list
             [*params, *kind_params],
         ).fetchall():
             counts.append(WeekCount(_KINDS[int(r["kind"])], end_week, int(r["n"]),
-                                    float(r["value_sum"] or 0.0), int(r["value_n"])))
+                                    _exact(r["value_sum"]), int(r["value_n"])))
     return counts
 
 

@@ -14,10 +14,10 @@ CREATE TABLE IF NOT EXISTS mentoring_rollup (
     actor      TEXT     NOT NULL,
     other      TEXT     NOT NULL,
     n          INTEGER   NOT NULL,           -- visible facts
-    seconds    REAL NOT NULL,           -- sum of their durations (none: 0)
+    micros     INTEGER   NOT NULL,           -- sum of their durations, microseconds (none: 0)
     first_us   INTEGER,                     -- earliest timestamp (NULL when n = 0)
     last_us    INTEGER,                     -- latest timestamp (NULL when n = 0)
-    value_sum  REAL NOT NULL,           -- sum of their values
+    value_micros INTEGER NOT NULL,         -- sum of their values, in millionths
     value_n    INTEGER   NOT NULL,           -- how many have a value
     position   INTEGER   NOT NULL,           -- last log position that changed the row
     PRIMARY KEY (program, kind, actor, other)
@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS mentoring_week_rollup (
     kind       INTEGER NOT NULL,
     week       INTEGER   NOT NULL,           -- projections.mentoring.week_of
     n          INTEGER   NOT NULL,
-    value_sum  REAL NOT NULL,
+    value_micros INTEGER NOT NULL,       -- in millionths
     value_n    INTEGER   NOT NULL,
     last_us    INTEGER,                     -- latest timestamp (NULL when n = 0)
     position   INTEGER   NOT NULL,
@@ -41,10 +41,10 @@ CREATE TABLE IF NOT EXISTS mentoring_week_rollup (
 INSERT INTO mentoring_rollup
 SELECT program, kind, actor, other,
        SUM(CASE WHEN voided_at IS NULL THEN 1 ELSE 0 END),
-       COALESCE(SUM(CASE WHEN voided_at IS NULL THEN seconds END), 0),
+       COALESCE(SUM(CASE WHEN voided_at IS NULL THEN CAST(ROUND(seconds * 1000000) AS BIGINT) END), 0),
        MIN(CASE WHEN voided_at IS NULL THEN ts_us END),
        MAX(CASE WHEN voided_at IS NULL THEN ts_us END),
-       COALESCE(SUM(CASE WHEN voided_at IS NULL THEN value END), 0),
+       COALESCE(SUM(CASE WHEN voided_at IS NULL THEN CAST(ROUND(value * 1000000) AS BIGINT) END), 0),
        COUNT(CASE WHEN voided_at IS NULL THEN value END),
        MAX(COALESCE(voided_at, position))
 FROM mentoring_fact WHERE kind <> 10 AND (voided_at IS NULL OR voided_at > position)
@@ -53,7 +53,7 @@ GROUP BY program, kind, actor, other;
 INSERT INTO mentoring_week_rollup
 SELECT program, kind, week,
        SUM(CASE WHEN voided_at IS NULL THEN 1 ELSE 0 END),
-       COALESCE(SUM(CASE WHEN voided_at IS NULL THEN value END), 0),
+       COALESCE(SUM(CASE WHEN voided_at IS NULL THEN CAST(ROUND(value * 1000000) AS BIGINT) END), 0),
        COUNT(CASE WHEN voided_at IS NULL THEN value END),
        MAX(CASE WHEN voided_at IS NULL THEN ts_us END),
        MAX(COALESCE(voided_at, position))
