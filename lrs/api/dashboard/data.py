@@ -35,6 +35,7 @@ from projections.mentee_progress import MenteeProgress, mentee_progress, status_
 from projections.mentor_contribution import mentor_contribution
 from projections.mentoring import DAY_US, ProgramFacts, Window, read_program
 from projections.mentoring_profile import COMMENT_KINDS, VIDEO_KINDS, Kind
+from projections.pair_status import pair_statuses
 from projections.program_tracking import ProgramSummary, program_overview, standing_facts, summary_of
 from projections.registry import ViewSettings
 
@@ -263,6 +264,11 @@ class Reader:
                                            settings=self.settings, mentee=agent)
                 progress = _as_at_end(progress, standing[0]) if standing else progress
             facts = read_program(cur, scope.at(at_us))
+            # Each pair's status as the program page shows it (issue 21 point 4): a mentee
+            # on track overall can be at risk with one of their mentors.
+            standing_facts = read_program(cur, status_window(program, date_range, as_of).at(at_us)) \
+                if date_range.start is not None else facts
+            pairs = {p.mentor: p for p in pair_statuses(standing_facts, at_us, self.settings) if p.mentee == agent}
             rows = _person_rows(cur, scope.at(at_us), agent)
             said = mentoring_texts.comments(cur, scope.at(at_us), agent, RECENT_COMMENTS)
             names = mentoring.names(cur, {agent, *progress.mentors, *(r["actor"] for r in rows)}, as_of)
@@ -299,7 +305,9 @@ class Reader:
             **_person(program, program_name, agent, names),
             "progress": progress,
             "figures": _mentee_figures(progress),
-            "mentors": [{"agent": m, "name": names.get(m, m)} for m in progress.mentors],
+            "mentors": [{"agent": m, "name": names.get(m, m),
+                         "status": pairs[m].status if m in pairs else None,
+                         "reasons": list(pairs[m].reasons) if m in pairs else []} for m in progress.mentors],
             "goals": goals,
             "weekly": weekly,
             "feedback": _feedback(received, "actor", names),
