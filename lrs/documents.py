@@ -13,6 +13,11 @@ of replaying it.
 Document bytes travel base64-encoded in the events (the transcoder stores JSON
 values); a ``Merged`` event holds what was posted, and applying it merges.
 
+The events of a State or Agent Profile document keep its Agent and content sealed
+under that person's key (issue 19, `lrs.store.sealing`); a read opens them before
+they are applied here. Once the person is erased an event opens with ``content``
+None: the document replays as empty, whatever was merged.
+
 Stored events carry these classes' topics (``lrs.documents:Document.Stored``):
 do not move or rename them.
 """
@@ -67,7 +72,7 @@ class Document(Aggregate):
         agent: dict[str, Any] | None,
         registration: str | None,
         document_id: str,
-        content: str,
+        content: str | None,
         content_type: str,
     ):
         self.kind = kind
@@ -79,19 +84,22 @@ class Document(Aggregate):
         self.content_type: str | None = content_type
 
     @event("Stored")
-    def store(self, content: str, content_type: str) -> None:
+    def store(self, content: str | None, content_type: str) -> None:
         """Replace the document (or store it again after a deletion)."""
         self.content = _decode(content)
         self.content_type = content_type
 
     @event("Merged")
-    def merge(self, content: str, content_type: str) -> None:
+    def merge(self, content: str | None, content_type: str) -> None:
         """Set each top-level property of the posted JSON object on the document.
 
         Raises `xapi.documents.MergeRefused` (and no event is recorded) when
         either document is not a JSON object.
         """
         assert self.content is not None, "a merge needs a document to merge into"
+        if content is None:
+            self.content = b""  # the person erased: nothing left to merge (issue 19)
+            return
         self.content = merge_json_documents(
             self.content, self.content_type, _decode(content), content_type
         )
@@ -186,8 +194,9 @@ def _encode(content: bytes) -> str:
     return base64.b64encode(content).decode("ascii")
 
 
-def _decode(content: str) -> bytes:
-    return base64.b64decode(content)
+def _decode(content: str | None) -> bytes:
+    """The bytes of an event's content; None is an erased person's (issue 19)."""
+    return base64.b64decode(content) if content is not None else b""
 
 
 _TOPIC = get_topic(Document)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import orjson
 
@@ -196,6 +197,12 @@ class _Addresses:
         self.cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     def of(self, document_uuid: str, event: Any) -> dict[str, Any]:
+        if not (hasattr(event, "document_id") and hasattr(event, "kind")) and document_uuid not in self.cache:
+            # The Created event, opened (its Agent is sealed in the log, issue 19): the
+            # current row keeps only the person id.
+            first = self.store.event_log.events_of(UUID(document_uuid), limit=1)
+            if first and hasattr(first[0], "document_id"):
+                event = first[0]
         if hasattr(event, "document_id") and hasattr(event, "kind"):
             agent = getattr(event, "agent", None)
             address = {

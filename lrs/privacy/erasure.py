@@ -52,6 +52,7 @@ from lrs.store.database import Cursor, Database
 from projections.view import Positioned
 from xapi.errors import FieldError, InvalidParameter, RequestError
 from xapi.identifiers import agent_key
+from xapi.personal import ANONYMOUS_ACCOUNT
 from xapi.validation import validate_agent
 
 ERASED_HOME_PAGE = "https://lrs.invalid/erased"
@@ -284,7 +285,11 @@ class Erasures:
         erased = self.redactor.persons()
 
         def skip(document_agent_key: str | None) -> bool:
-            if not document_agent_key or not erased:
+            if not document_agent_key:
+                return False
+            if document_agent_key.startswith(_ERASED_DOCUMENT_AGENT):
+                return True  # its events opened without their key (`lrs.store.sealing.erased_agent`)
+            if not erased:
                 return False
             return (document_agent_key in erased
                     or self.keyring.person_id_of_key(document_agent_key) in erased)
@@ -318,6 +323,10 @@ class Erasures:
         from lrs.store.rebuilds import rewrite_statement_views
 
         return rewrite_statement_views(self.store, cur, lambda entries: self.redactor.apply(entries, erased))
+
+
+_ERASED_DOCUMENT_AGENT = "account:" + ANONYMOUS_ACCOUNT["homePage"] + "|"
+"""The canonical key of a document Agent opened without its person's key."""
 
 
 def _record(row: Mapping[str, Any]) -> ErasureRecord:

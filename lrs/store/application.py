@@ -17,7 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Transcoder
+from eventsourcing.persistence import IntegrityError, InterfaceError, Mapper, OperationalError, Transcoder
 
 from lrs.documents import Document
 from lrs.domain import Statement
@@ -27,7 +27,7 @@ from lrs.store.database import Cursor, Database, one_at_a_time
 from lrs.store.dialects import dialect_named
 from lrs.store.event_log import EventLog
 from lrs.store.queries import Queries
-from lrs.store.sealing import Sealing
+from lrs.store.sealing import Sealing, SealingMapper
 from lrs.store.transcoder import EventStateTranscoder
 from lrs.store.views import document_row, restore_document, write_statement_views
 from projections import documents as document_view
@@ -138,10 +138,21 @@ class LearningRecordStore(Application[UUID]):
         self.sealing = sealing
         self.event_log.sealing = sealing
         self.queries.index_key = sealing.index_key if sealing is not None else _same
+        if isinstance(self.mapper, SealingMapper):
+            self.mapper.sealing = sealing
 
     def index_key(self, canonical: str) -> str:
         """What the index keeps for a canonical agent identifier."""
         return self.sealing.index_key(canonical) if self.sealing is not None else canonical
+
+    def document_key(self, key: str | None) -> str | None:
+        """What the current-document table keeps as a document's Agent: the person id
+        of a canonical identifier; a key read from the table (already a person id, or
+        an identifier on a store without sealing) as it is. Canonical identifiers
+        always have a scheme (``mbox:``...), person ids are hex."""
+        if key is None or self.sealing is None or ":" not in key:
+            return key
+        return self.sealing.index_key(key)
 
     # --- commands --------------------------------------------------------------
 
@@ -244,6 +255,10 @@ class LearningRecordStore(Application[UUID]):
 
     def construct_transcoder(self) -> Transcoder:
         return EventStateTranscoder()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The library's mapper, opening sealed document events (`SealingMapper`)."""
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=SealingMapper)
 
     def _append(self, request: _PendingWrite) -> None:
         """Append one request's statements but those already stored: each of
@@ -383,7 +398,11 @@ class LearningRecordStore(Application[UUID]):
         """Append the documents' pending events with their rows; False when another
         write took one of their versions first (nothing is then written)."""
         events = [e for document in documents for e in document.collect_events()]
-        rows = [document_row(document) for document in documents]
+        rows = [document_row(document, self.document_key) for document in documents]
+        if self.sealing is not None:
+            self.sealing.seal_documents(events, {
+                document.id: key for document, row in zip(documents, rows, strict=True)
+                if (key := row.agent_key) is not None})
 
         def write(cursor: Cursor, _: Sequence[int]) -> None:
             document_view.write(cursor, rows)

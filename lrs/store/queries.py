@@ -11,7 +11,7 @@ written in the append's transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -111,6 +111,9 @@ class Queries:
     ) -> list[DocumentRow]:
         """The existing documents of a scope (without content), updated after `since` if given."""
         since_us = epoch_us(since) if since is not None else None
+        if scope.agent_key is not None:
+            # The table keeps the Agent's person id on an encrypted store (issue 19).
+            scope = replace(scope, agent_key=self.index_key(scope.agent_key))
         with self.db.read() as cur:
             return document_view.find_in_scope(cur, scope, since_us)
 

@@ -20,6 +20,7 @@ from projections import documents as document_view
 from projections.view import Positioned
 
 if TYPE_CHECKING:
+    from lrs.documents import Document
     from lrs.store.application import LearningRecordStore
 
 Redact = Callable[[Sequence[Positioned]], tuple[list[Positioned], int, int]]
@@ -83,7 +84,17 @@ def rekey_index(store: LearningRecordStore) -> bool:
             return shown, len(entries) - len(shown), 0
 
         rewrite_statement_views(store, cur, redact)
+        _rekey_documents(store, cur)
     return True
+
+
+def _rekey_documents(store: LearningRecordStore, cur: Cursor) -> None:
+    """The current documents' Agents as person ids (what `LearningRecordStore.document_key`
+    gives), where the table still has identifiers."""
+    rows = cur.execute("SELECT DISTINCT agent_key FROM xapi_document WHERE agent_key <> ''").fetchall()
+    changes = [(new, old) for r in rows if (new := store.document_key(old := r["agent_key"])) != old]
+    if changes:
+        cur.executemany("UPDATE xapi_document SET agent_key = ? WHERE agent_key = ?", changes)
 
 
 def _count_statements(cur: Cursor) -> int:
@@ -100,9 +111,10 @@ def rebuild_documents(store: LearningRecordStore, batch: int = 1000,
     with store.db.transaction(commit=True) as cur:
         document_view.clear(cur)
         for document_id in ids:
-            row = document_row(store.repository.get(document_id))
-            if skip is not None and skip(row.agent_key):
+            document: Document = store.repository.get(document_id)
+            if skip is not None and skip(document.agent_key):
                 continue
+            row = document_row(document, store.document_key)
             document_view.write(cur, [row])
             written += 1
     return written

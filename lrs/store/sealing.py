@@ -28,6 +28,18 @@ knows it by the `Keyring` protocol only.
 
 `Sealing.index_key` is what the index and the queries know a person by: their
 person id (keyed hash), never the identifier.
+
+Documents: the events of a State or Agent Profile document (``Document.Created``,
+``Stored``, ``Merged``) keep their ``content`` sealed as ``sealed:1:<person
+id>:<base64>`` (no base64 text has a colon), and the Created event its ``agent`` as
+``{"sealed": <base64>, "person": <person id>}``; the associated data binds the
+document id, its version, the field and the person id. `seal_documents` does it
+before the append; `SealingMapper` opens them on every read of an event (a replay,
+the audit feed, `lrs publish`), so the aggregate never sees a sealed value. A
+destroyed key opens as ``content`` None (the document replays empty) and as the
+anonymous Agent whose account name is the person id, which `lrs rebuild-index`
+leaves out. The current-document table keeps the person id as the document's
+agent and the content as it is, deleted with the person.
 """
 
 from __future__ import annotations
@@ -37,7 +49,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import orjson
+from eventsourcing.persistence import Mapper, StoredEvent
 
+from lrs.documents import Document
 from lrs.store.database import Cursor, Database
 from xapi import personal
 
@@ -55,6 +69,26 @@ class Keyring(Protocol):
     def seal(self, aead: Any, plaintext: bytes, associated: bytes) -> bytes: ...
 
     def unseal(self, aead: Any, ciphertext: bytes, associated: bytes) -> bytes: ...
+
+
+SEALED_CONTENT = "sealed:1:"
+"""How a document event's sealed content starts (never a base64 text)."""
+
+_DOCUMENT_EVENTS: tuple[type, ...] = tuple(getattr(Document, name) for name in ("Created", "Stored", "Merged"))
+"""The document events that carry content (the ``@event`` decorator makes the classes)."""
+
+
+def erased_agent(person_id: str) -> dict[str, Any]:
+    """What a document's Agent opens as once its person's key is destroyed: the
+    anonymous Agent, named by the person id so a rebuild knows whose it was."""
+    return {"objectType": "Agent", "account": {"homePage": personal.ANONYMOUS_ACCOUNT["homePage"],
+                                               "name": person_id}}
+
+
+def _document_associated(event: Any, field: str, person_id: str) -> bytes:
+    return (b"lrs-document\x00" + str(event.originator_id).encode("ascii") + b"\x00"
+            + str(event.originator_version).encode("ascii") + b"\x00" + field.encode("ascii")
+            + b"\x00" + person_id.encode("ascii"))
 
 
 def _associated(statement_id: str, person_id: str, paths: Sequence[Sequence[Any]]) -> bytes:
@@ -106,6 +140,60 @@ class Sealing:
             sealed_all.append((skeleton, sealed))
         return sealed_all
 
+    def seal_documents(self, events: Sequence[Any], person_of: Mapping[Any, str]) -> None:
+        """Seal, in place and before their append, the content (and a Created event's
+        Agent) of the document events whose document is a person's: ``person_of``
+        maps a document id to its person id. A person erased already has no key: the
+        event keeps nothing of the content (it replays as erased)."""
+        wanted: list[Any] = [e for e in events if isinstance(e, _DOCUMENT_EVENTS)]
+        wanted = [e for e in wanted if e.originator_id in person_of]
+        if not wanted:
+            return
+        persons = list(dict.fromkeys(person_of[e.originator_id] for e in wanted))
+        with self.db.read() as read:
+            keys = self.keyring.data_keys(persons, read, create=False)
+        missing = [p for p in persons if keys.get(p) is None]
+        if missing:
+            with self.db.transaction(commit=True) as cur:
+                keys.update(self.keyring.data_keys(missing, cur, create=True))
+        for event in wanted:
+            person_id = person_of[event.originator_id]
+            aead = keys.get(person_id)
+            content = event.content
+            if content is not None:
+                sealed = None if aead is None else SEALED_CONTENT + person_id + ":" + base64.b64encode(
+                    self.keyring.seal(aead, content.encode("ascii"),
+                                      _document_associated(event, "content", person_id))).decode("ascii")
+                object.__setattr__(event, "content", sealed)
+            agent = getattr(event, "agent", None)
+            if type(event).__name__ == "Created" and agent is not None:
+                data = None if aead is None else base64.b64encode(self.keyring.seal(
+                    aead, orjson.dumps(agent), _document_associated(event, "agent", person_id))).decode("ascii")
+                object.__setattr__(event, "agent", {"sealed": data, "person": person_id})
+
+    def open_document(self, event: Any) -> None:
+        """Open a document event's sealed values in place (the event is this read's own)."""
+        content = getattr(event, "content", None)
+        agent = getattr(event, "agent", None)
+        content = content if isinstance(content, str) and content.startswith(SEALED_CONTENT) else None
+        agent = agent if isinstance(agent, dict) and "sealed" in agent else None
+        if content is None and agent is None:
+            return
+        person_id = str(agent["person"]) if agent is not None else \
+            str(content)[len(SEALED_CONTENT):].split(":", 1)[0]
+        with self.db.read() as read:
+            aead = self.keyring.data_keys([person_id], read, create=False).get(person_id)
+        if content is not None:
+            data = content.split(":", 3)[3]
+            object.__setattr__(event, "content", None if aead is None else self.keyring.unseal(
+                aead, base64.b64decode(data), _document_associated(event, "content", person_id)).decode("ascii"))
+        if agent is not None:
+            opened = erased_agent(person_id)
+            if aead is not None and agent.get("sealed"):
+                opened = orjson.loads(self.keyring.unseal(aead, base64.b64decode(agent["sealed"]),
+                                                          _document_associated(event, "agent", person_id)))
+            object.__setattr__(event, "agent", opened)
+
     def open(self, pairs: Sequence[tuple[Mapping[str, Any], Sealed]],
              cur: Cursor | None = None) -> list[dict[str, Any]]:
         """The statements of (skeleton, sealed shares) pairs, in order; ``cur`` reads
@@ -139,3 +227,17 @@ def open_statement(keyring: Keyring, skeleton: Mapping[str, Any], sealed: Sealed
                            _associated(skeleton["id"], share["person"], share["paths"]))
         shares.append((paths, orjson.loads(plain)))
     return personal.merge(skeleton, shares)
+
+
+class SealingMapper(Mapper[Any]):
+    """The library's mapper, and document events opened as they are read
+    (`Sealing.open_document`) once the store has its sealing; statements are opened
+    by `lrs.store.event_log.EventLog`, a batch's keys at once."""
+
+    sealing: Sealing | None = None
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event = super().to_domain_event(stored_event)
+        if self.sealing is not None and isinstance(event, _DOCUMENT_EVENTS):
+            self.sealing.open_document(event)
+        return event

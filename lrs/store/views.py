@@ -52,13 +52,15 @@ def restore_document(row: DocumentRow) -> Document:
     )
 
 
-def document_row(document: Document) -> DocumentRow:
-    """The current-state row of a document aggregate."""
+def document_row(document: Document,
+                 agent_key: Callable[[str | None], str | None] | None = None) -> DocumentRow:
+    """The current-state row of a document aggregate; ``agent_key``: what the table
+    keeps for its Agent (`LearningRecordStore.document_key`; the aggregate's by default)."""
     return DocumentRow(
         document_uuid=str(document.id),
         kind=DocumentKind(document.kind),
         activity_id=document.activity_id,
-        agent_key=document.agent_key,
+        agent_key=agent_key(document.agent_key) if agent_key is not None else document.agent_key,
         registration=document.registration,
         document_id=document.document_id,
         version=document.version,
