@@ -23,6 +23,7 @@ LRS_TABLES = (
     "lrs_events",
     "xapi_statement",
     "xapi_statement_key",
+    "lrs_append_time",
     "lrs_credential",
     # people (issue 20): accounts, dashboard sessions, failed sign-ins, who read whom
     "lrs_account",

@@ -69,6 +69,10 @@ class StoreObserver:
         """`count` statements were already stored, equivalent (Data 2.3.1)."""
 
 
+def _wall_clock_us() -> int:
+    return time.time_ns() // 1000
+
+
 class StoredClock:
     """`stored` timestamps that never go backwards within this process."""
 
@@ -126,7 +130,9 @@ class LearningRecordStore(Application[UUID]):
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_PendingWrite] = []
-        self._clock = StoredClock()
+        self.stored_clock = StoredClock()
+        self.append_clock_us: Callable[[], int] = _wall_clock_us
+        """The clock read inside the append (`statement_index.position_bounds`); tests replace it."""
         self.observer = StoreObserver()
         self.sealing: Sealing | None = None
         """Personal values encrypted per person in the events, person ids in the index
@@ -188,7 +194,7 @@ class LearningRecordStore(Application[UUID]):
         return request.result()
 
     def _commit_group(self, group: list[_PendingWrite]) -> None:
-        stored = self._clock.now()
+        stored = self.stored_clock.now()
         for request in group:
             # Data 2.4.6.2: contextActivities values are stored (and returned) as arrays.
             request.prepared = [
@@ -246,7 +252,10 @@ class LearningRecordStore(Application[UUID]):
         index_key = self.index_key
 
         def index(cursor: Cursor, positions: Sequence[int]) -> None:
-            write_statement_views(cursor, list(zip(positions, statements, strict=True)), index_key)
+            # Called with the write lock held (the events are inserted): this time
+            # grows with the positions, whatever order the `stored` stamps came in.
+            write_statement_views(cursor, list(zip(positions, statements, strict=True)), index_key,
+                                  self.append_clock_us())
             attachment_store.write(cursor, attachments)
 
         started = time.perf_counter()

@@ -26,11 +26,16 @@ STATEMENT_VIEWS = (statement_index, activity_view, agent_view)
 
 
 def write_statement_views(cursor: Cursor, entries: Sequence[Positioned],
-                          index_key: Callable[[str], str] | None = None) -> None:
+                          index_key: Callable[[str], str] | None = None,
+                          appended_us: int | None = None) -> None:
     """``index_key``: what the statement index keeps for an agent's canonical
-    identifier (its person id on an encrypted store; the identifier itself by default)."""
+    identifier (its person id on an encrypted store; the identifier itself by default);
+    ``appended_us``: when the append held the write lock, noted for `since` bounds
+    (`statement_index.record_append`); None for a rebuild, which keeps the notes."""
     if entries:
         statement_index.write_statements(cursor, list(entries), index_key)
+        if appended_us is not None:
+            statement_index.record_append(cursor, max(position for position, _ in entries), appended_us)
         for view in STATEMENT_VIEWS:
             if view is not statement_index:
                 view.write_statements(cursor, list(entries))
