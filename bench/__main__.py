@@ -31,23 +31,10 @@ from typing import Any
 
 from bench import lag, load, noise, procs, queries, raw, report
 from bench.server import DEFAULT_PG_ADMIN_URL, PORTS_ENV, Server, Store
-from bench.statements import STATEMENTS_PER_REGISTRATION, Corpus
+from bench.statements import STATEMENTS_PER_REGISTRATION, Corpus, parse_sizes
 
 NOISY_CORES = 0.3
 """Other processes using this many cores during a phase make its figures suspect: warned."""
-
-
-def _sizes(text: str) -> list[int]:
-    out = []
-    for part in text.split(","):
-        part = part.strip().lower()
-        if not part:
-            continue
-        mult = 1_000_000 if part.endswith("m") else 1_000 if part.endswith("k") else 1
-        n = int(float(part.rstrip("km")) * mult)
-        # Whole registrations only, so that expected answers are exact.
-        out.append(max(STATEMENTS_PER_REGISTRATION, n // STATEMENTS_PER_REGISTRATION * STATEMENTS_PER_REGISTRATION))
-    return sorted(set(out))
 
 
 def _ints(text: str) -> list[int]:
@@ -134,7 +121,7 @@ def apply_quick(ns: argparse.Namespace) -> None:
 class Run:
     def __init__(self, ns: argparse.Namespace):
         self.ns = ns
-        self.sizes = _sizes(ns.size)
+        self.sizes = parse_sizes(ns.size)
         default_workers = 1 if ns.store == "sqlite" else 2
         self.workers = _ints(ns.workers) if ns.workers else [default_workers]
         self.corpus = Corpus(ns.seed)

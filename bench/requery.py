@@ -20,16 +20,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bench import queries
-from bench.statements import Corpus
+from bench.statements import Corpus, parse_sizes
 
 PAGED = ("/xapi/statements?limit=100",
          "/xapi/statements?verb=http://adlnet.gov/expapi/verbs/experienced&limit=100")
-
-
-def parse_size(text: str) -> int:
-    text = text.strip().lower()
-    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
-    return int(float(text.rstrip("km")) * factor)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         print("--url needs a host and a port", file=sys.stderr)
         return 2
     client = queries.Client(where.hostname, where.port, ns.authorization)
-    size = parse_size(ns.size)
+    size = max(parse_sizes(ns.size))
     plan = queries.plan(Corpus(seed=ns.seed), size, repeat=ns.queries, limit=ns.limit, client=client, raw=None)
     result: dict[str, Any] = {"command": " ".join(["python -m bench.requery", *(argv or sys.argv[1:])]),
                               "started_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -259,3 +259,17 @@ def index_keys(statement: dict[str, Any], authority_key: str) -> list[tuple[int,
     keys += [(4, k, 0) for k in sorted(related)]
     keys.append((6, ctx["registration"], 1))
     return keys
+
+
+def parse_sizes(text: str) -> list[int]:
+    """Store sizes as the harness takes them (`10k,100k`, `1M`), in whole registrations."""
+    out = []
+    for part in text.split(","):
+        part = part.strip().lower()
+        if not part:
+            continue
+        mult = 1_000_000 if part.endswith("m") else 1_000 if part.endswith("k") else 1
+        n = int(float(part.rstrip("km")) * mult)
+        # Whole registrations only, so that expected answers are exact.
+        out.append(max(STATEMENTS_PER_REGISTRATION, n // STATEMENTS_PER_REGISTRATION * STATEMENTS_PER_REGISTRATION))
+    return sorted(set(out))
