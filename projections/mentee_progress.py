@@ -6,7 +6,7 @@ reads the view and answers for every mentee of a program, or one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from statistics import fmean
 
@@ -158,6 +158,8 @@ def mentee_progress(
     """Progress of every mentee of ``window.program`` (by agent key), or of ``mentee`` only
     (an empty list when that Agent is not a mentee of the program in the window).
     ``at_us`` is the reference instant: statements timestamped after it do not count."""
+    if mentee is not None:
+        window = replace(window, people=(mentee,))  # their figures depend on no one else's facts
     facts = read_program(cur, window.at(at_us))
     mentees = facts.mentees
     if mentee is not None:

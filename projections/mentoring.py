@@ -343,6 +343,10 @@ class Window:
     """Exclusive upper bound on the statements' timestamps."""
     as_of: int | None = None
     """The view as it stood once the statement at this log position was applied."""
+    people: tuple[str, ...] | None = None
+    """Only the facts where one of these Agents (agent keys) is the actor or the other
+    party: all a person's page needs (their figures, pairs, goals and status, which
+    depend on no one else's facts), without reading a program of 1,000 mentees."""
 
     def at(self, at_us: int) -> Window:
         """The window as it stood at the instant ``at_us``: statements timestamped
@@ -360,7 +364,20 @@ class Window:
         if self.until_us is not None:
             clauses.append("ts_us < ?")
             params.append(self.until_us)
+        if self.people is not None:
+            people, people_params = self.of_people()
+            clauses.append(people)
+            params.extend(people_params)
         return " AND ".join(clauses), params
+
+    def of_people(self, alias: str = "") -> tuple[str, list[Any]]:
+        """The condition for a fact of `people` (true when there is no such restriction)."""
+        if self.people is None:
+            return "1 = 1", []
+        if not self.people:
+            return "1 = 0", []
+        marks = ", ".join("?" * len(self.people))
+        return (f"({alias}actor IN ({marks}) OR {alias}other IN ({marks}))", [*self.people, *self.people])
 
 
 def visible(as_of: int | None, alias: str = "") -> tuple[str, list[Any]]:
@@ -588,11 +605,12 @@ def _rolled_up_groups(
     if window.since_us is not None:
         return None
     in_summed, summed_params = cur.in_list([int(k) for k in per_actor]) if per_actor else ("", ())
+    of_people, people_params = window.of_people()
     found = cur.tuples(
         "SELECT kind, actor, other, n, micros, first_us, last_us, value_micros, value_n, position"
-        " FROM mentoring_rollup WHERE program = ?"
+        f" FROM mentoring_rollup WHERE program = ? AND {of_people}"
         + (f" AND NOT (kind {in_summed})" if per_actor else "") + " ORDER BY kind, actor, other",
-        [window.program, *summed_params],
+        [window.program, *people_params, *summed_params],
     )
     as_of, until = window.as_of, window.until_us
     session = int(Kind.SESSION)
@@ -621,8 +639,8 @@ def _rolled_up_groups(
         for actor, first, last, position, late_groups in cur.tuples(
             "SELECT actor, MIN(first_us), MAX(CASE WHEN last_us < ? THEN last_us END), MAX(position),"
             " SUM(CASE WHEN n > 0 AND last_us >= ? THEN 1 ELSE 0 END) FROM mentoring_rollup"
-            f" WHERE program = ? AND kind {in_summed} GROUP BY actor",
-            [end, end, window.program, *summed_params],
+            f" WHERE program = ? AND kind {in_summed} AND {of_people} GROUP BY actor",
+            [end, end, window.program, *summed_params, *people_params],
         ):
             if as_of is not None and position > as_of:
                 return None
@@ -642,8 +660,8 @@ def _rolled_up_groups(
             (r["actor"], r["other"]): int(r["n"])
             for r in cur.execute(
                 f"SELECT actor, other, COUNT(*) AS n FROM mentoring_fact WHERE program = ? AND {condition}"
-                f" AND kind = ? AND ts_us > ? AND ts_us <= ?{below_end} GROUP BY actor, other",
-                [window.program, *params, session, *recent, *end_params],
+                f" AND kind = ? AND ts_us > ? AND ts_us <= ?{below_end} AND {of_people} GROUP BY actor, other",
+                [window.program, *params, session, *recent, *end_params, *people_params],
             ).fetchall()
         }
     if (len(late) + len(late_actors)) * 2 > len(rows) + len(late_actors) + len(activity or ()):
@@ -778,8 +796,8 @@ def _rolled_up_weeks(cur: Cursor, window: Window, kinds: Sequence[Kind]) -> list
     and from the facts for the week its end falls in, or None when the rollup cannot
     give the answer: MENTION asked for, a start that is not a Monday 00:00 UTC, or a
     position earlier than a change to the rows read."""
-    if Kind.MENTION in kinds:
-        return None
+    if Kind.MENTION in kinds or window.people is not None:
+        return None  # the week rollup counts everyone's facts
     first_week = None
     if window.since_us is not None:
         first_week = week_of(window.since_us)

@@ -1,9 +1,11 @@
 """The figures of the dashboard's pages, read from the coordinator views.
 
-Program, mentee and mentor figures come from the very query functions the
-coordinator API uses (`program_tracking.program_summary` and `weekly_series`,
-`mentee_progress.mentee_progress`, `mentor_contribution.mentor_contribution`),
-so the dashboard and the API cannot disagree. What the API does not give (one
+Program, mentee and mentor figures come from the very functions the coordinator
+API uses (`program_tracking.program_summary` and `weekly_series`,
+`mentee_progress.progress_of`, `mentor_contribution.contribution_of` over the facts
+`mentor_contribution.mentor_facts` reads), so the dashboard and the API cannot
+disagree. A person's page reads only the facts of that person (and of a mentor's
+mentees): `Window.people`, whose figures equal those of the whole program. What the API does not give (one
 person's weekly series, the list of their goals and of the feedback about
 them, with its texts) is read here from the same view rows, through the same
 `Window`, so the date range and voiding apply exactly as they do to every
@@ -31,8 +33,8 @@ from lrs.api.dashboard.dates import DateRange
 from lrs.grants import ALL, ProgramGrant
 from lrs.store.database import Cursor, Database
 from projections import activities, mentoring, mentoring_texts
-from projections.mentee_progress import MenteeProgress, mentee_progress, status_of
-from projections.mentor_contribution import mentor_contribution
+from projections.mentee_progress import MenteeProgress, progress_of, status_of
+from projections.mentor_contribution import contribution_of, mentor_facts
 from projections.mentoring import DAY_US, ProgramFacts, Window, read_program
 from projections.mentoring_profile import COMMENT_KINDS, VIDEO_KINDS, Kind
 from projections.pair_status import pair_statuses
@@ -255,19 +257,19 @@ class Reader:
         at_us = now_us() if at_us is None else at_us
         scope = window(program, date_range, as_of)
         with self.db.read() as cur:
-            found = mentee_progress(cur, scope, at_us=at_us, settings=self.settings, mentee=agent)
-            if not found:
+            # Only the mentee's facts: their figures, goals and pairs depend on no one else's.
+            facts = read_program(cur, replace(scope, people=(agent,)).at(at_us))
+            if agent not in facts.mentees:
                 return None
-            progress = found[0]
+            progress = progress_of(facts, agent, at_us, self.settings)
+            standing_facts = facts
             if date_range.start is not None:
-                standing = mentee_progress(cur, status_window(program, date_range, as_of), at_us=at_us,
-                                           settings=self.settings, mentee=agent)
-                progress = _as_at_end(progress, standing[0]) if standing else progress
-            facts = read_program(cur, scope.at(at_us))
+                standing_facts = read_program(
+                    cur, replace(status_window(program, date_range, as_of), people=(agent,)).at(at_us))
+                if agent in standing_facts.mentees:
+                    progress = _as_at_end(progress, progress_of(standing_facts, agent, at_us, self.settings))
             # Each pair's status as the program page shows it (issue 21 point 4): a mentee
             # on track overall can be at risk with one of their mentors.
-            standing_facts = read_program(cur, status_window(program, date_range, as_of).at(at_us)) \
-                if date_range.start is not None else facts
             pairs = {p.mentor: p for p in pair_statuses(standing_facts, at_us, self.settings) if p.mentee == agent}
             rows = _person_rows(cur, scope.at(at_us), agent)
             said = mentoring_texts.comments(cur, scope.at(at_us), agent, RECENT_COMMENTS)
@@ -323,13 +325,16 @@ class Reader:
         at_us = now_us() if at_us is None else at_us
         scope = window(program, date_range, as_of)
         with self.db.read() as cur:
-            found = mentor_contribution(cur, scope, at_us=at_us, mentor=agent)
-            if not found:
+            facts = mentor_facts(cur, scope.at(at_us), agent)
+            if agent not in facts.mentors:
                 return None
-            contribution = found[0]
-            progress = {p.mentee: p for p in mentee_progress(
-                cur, status_window(program, date_range, as_of), at_us=at_us, settings=self.settings)}
-            facts = read_program(cur, scope.at(at_us))
+            contribution = contribution_of(facts, agent, at_us)
+            # Statuses as at the range's end (the same facts when the range has no start).
+            standing = facts if date_range.start is None else read_program(
+                cur, replace(status_window(program, date_range, as_of), people=contribution.mentees).at(at_us),
+                videos=False)
+            progress = {m: status_of(standing, m, at_us, self.settings) for m in contribution.mentees
+                        if m in standing.mentees}
             rows = _person_rows(cur, scope.at(at_us), agent)
             others = {k for r in rows for k in (r["actor"], r["other"]) if k}
             names = mentoring.names(cur, {agent, *contribution.mentees, *others}, as_of)
@@ -342,11 +347,11 @@ class Reader:
             mentees.append({
                 "agent": mentee,
                 "name": names.get(mentee, mentee),
-                "status": of_mentee.status if of_mentee else "inactive",
+                "status": of_mentee[0] if of_mentee else "inactive",
                 "sessions": count,
                 "last_session": day(last),
-                "goals_met": of_mentee.goals.goals_met if of_mentee else 0,
-                "goals_overdue": of_mentee.goals.goals_overdue if of_mentee else 0,
+                "goals_met": of_mentee[1].goals_met if of_mentee else 0,
+                "goals_overdue": of_mentee[1].goals_overdue if of_mentee else 0,
             })
         held = [r for r in rows if r["kind"] == Kind.SESSION and r["other"] == agent]
         weekly = _weeks(held, {"sessions": lambda r: True})
