@@ -171,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
         applied = app.extensions["lrs"].projections.catch_up()
         print(f"views caught up ({applied} statements applied)", file=sys.stderr)
         browser = _sign_in(app)
+        from lrs.ops import heap
+
+        heap.settle()  # as each served worker does once its app is loaded (gunicorn_conf.post_worker_init)
         load_before = os.getloadavg()
         started = datetime.now(UTC).isoformat(timespec="seconds")
         figures = []

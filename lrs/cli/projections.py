@@ -14,6 +14,7 @@ from lrs.cli import context
 from lrs.cli.children import PARENT_PIPE, stop_with_parent
 from lrs.cli.errors import Failed, Invalid
 from lrs.cli.progress import ProgressBar
+from lrs.ops import heap
 
 log = logging.getLogger("lrs.projections")
 
@@ -47,6 +48,7 @@ def project(source: str, parent_pipe: int | None) -> int:
     stop_with_parent(parent_pipe)
     with context.services() as services:
         names = ", ".join(v.name for v in services.projections.views) or "none"
+        heap.settle()  # the runner's batches allocate; what it loaded stays out of the collector's walks
         waits = "LISTEN/NOTIFY" if services.store.db.dialect.announces_appends else "polling"
         log.info("projection runner: views %s; store %s; %s every %g s", names, settings.dialect,
                  waits, settings.projection_poll_seconds)

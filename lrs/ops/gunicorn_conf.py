@@ -2,7 +2,7 @@
 
 `lrs serve` applies them; with gunicorn directly, use this module as its
 configuration (``gunicorn -c python:lrs.ops.gunicorn_conf wsgi:app``). They do
-three things:
+these things:
 
 * timeouts that keep slow or stuck clients from holding a worker: a worker
   silent for ``timeout`` seconds is killed and replaced, idle keep-alive
@@ -15,6 +15,8 @@ three things:
   (``PROMETHEUS_MULTIPROC_DIR``), set in the master before any worker forks,
   removed when the master exits; a dead worker's live gauges are dropped.
 * gunicorn's own log lines in the same JSON format as the LRS's.
+* the loaded app frozen out of the garbage collector's walks in each worker
+  (`lrs.ops.heap`).
 * no control socket: gunicorn would otherwise make one at the same path
   (``~/.gunicorn/gunicorn.ctl``) for every server of a user; the LRS is
   managed by signals (SIGTERM, SIGHUP), not ``gunicornc``.
@@ -48,6 +50,13 @@ control_socket_disable = True  # one shared ~/.gunicorn/gunicorn.ctl otherwise
 def on_starting(server: Any) -> None:
     """Before the first fork: the metrics directory the workers will share."""
     fresh_metrics_dir()
+
+
+def post_worker_init(worker: Any) -> None:
+    """A worker has loaded the app: keep what it loaded out of the collector's walks."""
+    from lrs.ops import heap
+
+    heap.settle()
 
 
 def child_exit(server: Any, worker: Any) -> None:
@@ -99,6 +108,7 @@ def serve_options(*, bind: list[str], timeout_seconds: int, graceful_seconds: in
         "keepalive": keepalive_seconds,
         "worker_class": worker_class,
         "child_exit": child_exit,
+        "post_worker_init": post_worker_init,
         "logconfig_dict": logconfig_dict,
         "control_socket_disable": control_socket_disable,
     }
