@@ -450,6 +450,14 @@ class ProgramFacts:
     def of_kind(self, *kinds: Kind) -> Iterable[Group]:
         return (g for g in self.groups if g.kind in kinds)
 
+    def members_so_far(self) -> list[tuple[Kind, str, str | None]]:
+        """The `members` of a window that has this one's end and a start: these facts'
+        enrolments, pairings and sessions (what `read_program` would otherwise read
+        again for a range, when the standing at its end is read already)."""
+        if self.members is not None:
+            return self.members
+        return [(g.kind, g.actor, g.other) for g in self.of_kind(*MEMBER_KINDS)]
+
     @cached_property
     def mentors(self) -> set[str]:
         """Agents enrolled as mentors, and the actors of pairings."""
@@ -535,6 +543,7 @@ def read_program(
     videos: bool = True,
     goals: bool = True,
     per_actor_activity: bool = False,
+    members: list[tuple[Kind, str, str | None]] | None = None,
 ) -> ProgramFacts:
     """A program's facts in ``window``, grouped: each read is one ordered range scan of
     the program's rows (the key order is program, kind, actor, other, object).
@@ -545,11 +554,13 @@ def read_program(
     last instant (`ProgramFacts.activity`) when the rollup answers: for figures that need
     no more of them (statuses, program totals), 8,000 of a 1,000-mentee program's 11,000
     groups not read.
+    ``members``: for a window with a start, its `ProgramFacts.members` when the caller
+    has them (`members_so_far` of the same window without its start).
     """
     where, params = window.where()
     facts = ProgramFacts(window)
     if window.since_us is not None:
-        facts.members = _members(cur, replace(window, since_us=None))
+        facts.members = members if members is not None else _members(cur, replace(window, since_us=None))
     rolled = _rolled_up_groups(cur, window, recent, ACTIVITY_KINDS if per_actor_activity else ())
     if rolled is not None:
         facts.groups, facts.activity = rolled
@@ -558,13 +569,24 @@ def read_program(
         if recent is not None:
             counted = "SUM(CASE WHEN kind = ? AND ts_us > ? AND ts_us <= ? THEN 1 ELSE 0 END)"
             counted_params = [int(Kind.SESSION), *recent]
+        skipped = [int(Kind.MENTION), *(int(k) for k in (ACTIVITY_KINDS if per_actor_activity else ()))]
+        in_skipped, skipped_params = cur.in_list(skipped)
         rows = cur.execute(
             "SELECT kind, actor, other, COUNT(*) AS n, SUM(seconds) AS seconds, MIN(ts_us) AS first_us,"
             " MAX(ts_us) AS last_us, SUM(value) AS value_sum, COUNT(value) AS value_n,"
             f" {counted} AS recent"
-            f" FROM mentoring_fact WHERE {where} AND kind <> ? GROUP BY kind, actor, other",
-            [*counted_params, *params, int(Kind.MENTION)],
+            f" FROM mentoring_fact WHERE {where} AND NOT (kind {in_skipped}) GROUP BY kind, actor, other",
+            [*counted_params, *params, *skipped_params],
         ).fetchall()
+        if per_actor_activity:
+            in_activity, activity_params = cur.in_list([int(k) for k in ACTIVITY_KINDS])
+            facts.activity = {
+                actor: (int(first), int(last)) for actor, first, last in cur.tuples(
+                    f"SELECT actor, MIN(ts_us), MAX(ts_us) FROM mentoring_fact WHERE {where}"
+                    f" AND kind {in_activity} GROUP BY actor",
+                    [*params, *activity_params],
+                )
+            }
         for r in rows:
             facts.groups.append(Group(
                 _KINDS[int(r["kind"])], r["actor"], r["other"] or None, int(r["n"]),
@@ -586,6 +608,9 @@ def read_program(
         facts.goals = _goals(cur, where, params)
     return facts
 
+
+MEMBER_KINDS = (Kind.ENROLLED_MENTOR, Kind.ENROLLED_MENTEE, Kind.PAIRING, Kind.SESSION)
+"""The kinds that say who is in a program and who pairs with whom (`ProgramFacts.members`)."""
 
 ACTIVITY_KINDS = (Kind.VIDEO_STARTED, Kind.VIDEO_PROGRESS, Kind.VIDEO_COMPLETED, Kind.COMMENT, Kind.REPLY,
                   Kind.GOAL_SET, Kind.GOAL_MET)
@@ -711,9 +736,7 @@ def _rolled_up_groups(
 def _members(cur: Cursor, window: Window) -> list[tuple[Kind, str, str | None]]:
     """Who is enrolled, paired or has held a session up to the window's end."""
     where, params = window.where()
-    kinds, kind_params = cur.in_list(
-        [int(k) for k in (Kind.ENROLLED_MENTOR, Kind.ENROLLED_MENTEE, Kind.PAIRING, Kind.SESSION)]
-    )
+    kinds, kind_params = cur.in_list([int(k) for k in MEMBER_KINDS])
     rows = cur.execute(
         f"SELECT kind, actor, other FROM mentoring_fact WHERE {where} AND kind {kinds}"
         " GROUP BY kind, actor, other",
@@ -792,19 +815,28 @@ def weekly_counts(cur: Cursor, window: Window, kinds: Sequence[Kind] = STATEMENT
 
 
 def _rolled_up_weeks(cur: Cursor, window: Window, kinds: Sequence[Kind]) -> list[WeekCount] | None:
-    """`weekly_counts` from ``mentoring_week_rollup`` for the whole weeks of the window
-    and from the facts for the week its end falls in, or None when the rollup cannot
-    give the answer: MENTION asked for, a start that is not a Monday 00:00 UTC, or a
+    """`weekly_counts` from ``mentoring_week_rollup`` for the whole weeks of the window,
+    and from the facts for the weeks it cuts (the week its start falls in when that is
+    not a Monday 00:00 UTC, and the week its end falls in), or None when the rollup
+    cannot give the answer: MENTION asked for, a window of some people only, or a
     position earlier than a change to the rows read."""
     if Kind.MENTION in kinds or window.people is not None:
         return None  # the week rollup counts everyone's facts
-    first_week = None
-    if window.since_us is not None:
-        first_week = week_of(window.since_us)
-        if week_start_us(first_week) != window.since_us:
-            return None
-    until = window.until_us
+    since, until = window.since_us, window.until_us
+    partial: list[tuple[int, int, int]] = []
+    """(week, since, until) of the weeks read from the facts."""
+    first_whole = None
+    if since is not None:
+        first_whole = week_of(since)
+        if week_start_us(first_whole) != since:
+            head_end = week_start_us(first_whole + 1)
+            partial.append((first_whole, since, head_end if until is None else min(head_end, until)))
+            first_whole += 1
     end_week = None if until is None else week_of(until - 1)
+    if until is not None and end_week is not None and not (partial and partial[0][0] == end_week):
+        tail_start = week_start_us(end_week) if since is None else max(week_start_us(end_week), since)
+        if tail_start < until:
+            partial.append((end_week, tail_start, until))
     in_kinds, kind_params = cur.in_list([int(k) for k in kinds])
     found = cur.execute(
         "SELECT kind, week, n, value_micros, value_n, position FROM mentoring_week_rollup"
@@ -816,23 +848,31 @@ def _rolled_up_weeks(cur: Cursor, window: Window, kinds: Sequence[Kind]) -> list
     for r in found:
         week = int(r["week"])
         seen = max(seen, int(r["position"]))
-        if (first_week is not None and week < first_week) or (end_week is not None and week >= end_week):
+        if (first_whole is not None and week < first_whole) or (end_week is not None and week >= end_week):
             continue
         if window.as_of is not None and int(r["position"]) > window.as_of:
             return None
         if r["n"]:
             counts.append(WeekCount(_KINDS[int(r["kind"])], week, int(r["n"]), int(r["value_micros"]) / MICRO,
                                     int(r["value_n"])))
-    if end_week is not None and (first_week is None or end_week >= first_week):
-        partial = replace(window, since_us=max(week_start_us(end_week), window.since_us or week_start_us(end_week)),
-                          as_of=seen if window.as_of is None else window.as_of)
-        where, params = partial.where()
+    if partial:
+        # One read for both cut weeks (each read of a time range scans the program's
+        # facts of these kinds: the index leads with program and kind, not time).
+        cut = replace(window, since_us=partial[0][1], until_us=partial[-1][2],
+                      as_of=seen if window.as_of is None else window.as_of)
+        where, params = cut.where()
+        week_sql, week_params = "?", [partial[0][0]]
+        gap: tuple[str, list[Any]] = ("", [])
+        if len(partial) == 2:
+            (head, _, head_end), (tail, tail_start, _) = partial
+            week_sql, week_params = "CASE WHEN ts_us < ? THEN ? ELSE ? END", [head_end, head, tail]
+            gap = (" AND (ts_us < ? OR ts_us >= ?)", [head_end, tail_start])
         for r in cur.execute(
-            "SELECT kind, COUNT(*) AS n, SUM(value) AS value_sum, COUNT(value) AS value_n FROM mentoring_fact"
-            f" WHERE {where} AND kind {in_kinds} GROUP BY kind",
-            [*params, *kind_params],
+            f"SELECT kind, {week_sql} AS week, COUNT(*) AS n, SUM(value) AS value_sum, COUNT(value) AS value_n"
+            f" FROM mentoring_fact WHERE {where} AND kind {in_kinds}{gap[0]} GROUP BY kind, week",
+            [*week_params, *params, *kind_params, *gap[1]],
         ).fetchall():
-            counts.append(WeekCount(_KINDS[int(r["kind"])], end_week, int(r["n"]),
+            counts.append(WeekCount(_KINDS[int(r["kind"])], int(r["week"]), int(r["n"]),
                                     _exact(r["value_sum"]), int(r["value_n"])))
     return counts
 

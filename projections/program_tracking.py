@@ -223,15 +223,16 @@ class Overview:
 
 
 def program_overview(cur: Cursor, window: Window, *, at_us: int, settings: ViewSettings,
-                     max_weeks: int = MAX_WEEKS, per_actor_activity: bool = False) -> Overview:
+                     max_weeks: int = MAX_WEEKS, per_actor_activity: bool = False,
+                     members: list[tuple[Kind, str, str | None]] | None = None) -> Overview:
     """`program_summary` and `weekly_series` of one window from one read of its facts and
     one of its weekly counts (a dashboard page reads a program once, not once a figure).
     ``per_actor_activity``: see `read_program` (the facts then give statuses, not
-    `progress_of`)."""
+    `progress_of`); ``members``: see `read_program`."""
     end = at_us if window.until_us is None else min(window.until_us, at_us)
     window = window.at(at_us)
     facts = read_program(cur, window, (at_us - settings.active_days * DAY_US, at_us), videos=False,
-                         per_actor_activity=per_actor_activity)
+                         per_actor_activity=per_actor_activity, members=members)
     counts = mentoring.weekly_counts(cur, window, _WEEK_KIND_LIST)
     summary = summary_of(facts, [c for c in counts if c.kind == Kind.FEEDBACK], at_us, settings, end)
     start = window.since_us if window.since_us is not None else mentoring.first_enrolment_us(cur, window)

@@ -5,6 +5,7 @@ figure read from them equals the same figure grouped from the facts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -118,18 +119,24 @@ def test_a_voiding_that_arrives_first_keeps_its_target_out_of_the_rollups(
     assert group(app, int(mentoring.Kind.SESSION), ADA, GRACE) is None
 
 
-@pytest.mark.parametrize("at, until", [
-    ("2026-03-01T00:00:00Z", None),  # program to date: the rollup alone
-    ("2026-02-10T12:00:00Z", None),  # facts after the instant taken off their groups
-    ("2026-02-05T00:00:00Z", None),  # some of a group's facts after it: counts and latest before it
-    ("2026-03-01T00:00:00Z", "2026-02-09T00:00:00Z"),  # a range ending on a Monday: whole weeks
+@pytest.mark.parametrize("at, since, until", [
+    ("2026-03-01T00:00:00Z", None, None),  # program to date: the rollup alone
+    ("2026-02-10T12:00:00Z", None, None),  # facts after the instant taken off their groups
+    ("2026-02-05T00:00:00Z", None, None),  # some of a group's facts after it: counts and latest before it
+    ("2026-03-01T00:00:00Z", None, "2026-02-09T00:00:00Z"),  # a range ending on a Monday: whole weeks
+    ("2026-03-01T00:00:00Z", "2026-02-02T00:00:00Z", None),  # from a Monday: whole weeks from the rollup
+    ("2026-03-01T00:00:00Z", "2026-02-04T00:00:00Z", None),  # from a Wednesday: its week from the facts
+    ("2026-03-01T00:00:00Z", "2026-02-04T00:00:00Z", "2026-02-12T06:00:00Z"),  # both ends cut a week
+    ("2026-03-01T00:00:00Z", "2026-02-03T00:00:00Z", "2026-02-05T12:00:00Z"),  # within one week
+    ("2026-02-10T12:00:00Z", "2026-02-04T00:00:00Z", None),  # from a Wednesday, facts after the instant
 ])
 def test_figures_from_the_rollups_equal_figures_from_the_facts(
-    app: Any, client: Any, project: Any, monkeypatch: pytest.MonkeyPatch, at: str, until: str | None
+    app: Any, client: Any, project: Any, monkeypatch: pytest.MonkeyPatch, at: str, since: str | None,
+    until: str | None
 ) -> None:
     post(client, *program_statements())
     project()
-    window = Window(f.PROGRAM, until_us=us(until) if until else None)
+    window = Window(f.PROGRAM, since_us=us(since) if since else None, until_us=us(until) if until else None)
 
     def overview() -> Any:
         with app.extensions["lrs"].store.db.read() as cur:
@@ -180,23 +187,41 @@ def test_facts_after_the_instant_are_taken_off_the_rollup_not_regrouped(
     assert (ada.count, ada.seconds, ada.last_us) == (1, 3600.0, us("2026-02-02T10:00:00Z"))
 
 
+@pytest.mark.parametrize("since", [None, "2026-02-04T00:00:00Z"])  # the rollup; the facts grouped
 @pytest.mark.parametrize("at", ["2026-03-01T00:00:00Z", "2026-02-10T12:00:00Z", "2026-02-05T00:00:00Z"])
 def test_activity_read_per_actor_gives_the_same_totals_and_statuses(
-    app: Any, client: Any, project: Any, at: str
+    app: Any, client: Any, project: Any, at: str, since: str | None
 ) -> None:
     """The program page's read (videos, comments and goals as each actor's first and last
     instant, not grouped) gives the summary, the weekly series and every mentee's status
     and goal figures that the full grouping gives, with facts after the instant too."""
     post(client, *program_statements(), f.comment(f.BOB, "2026-02-06T10:00:00Z"))
     project()
-    window = Window(f.PROGRAM)
+    window = Window(f.PROGRAM, since_us=us(since) if since else None)
     with app.extensions["lrs"].store.db.read() as cur:
         full = program_overview(cur, window, at_us=us(at), settings=SETTINGS)
         lean = program_overview(cur, window, at_us=us(at), settings=SETTINGS, per_actor_activity=True)
-    assert lean.facts.activity is not None  # the rollup answered
+    assert lean.facts.activity is not None  # read per actor
     assert lean.summary == full.summary and lean.weekly == full.weekly
     assert lean.facts.first_us() == full.facts.first_us()
     for mentee in sorted(full.facts.mentees):
         progress = progress_of(full.facts, mentee, us(at), SETTINGS)
         assert status_of(lean.facts, mentee, us(at), SETTINGS) == (progress.status, progress.goals), mentee
         assert lean.facts.last_activity_us(mentee) == progress.last_activity_us
+
+
+@pytest.mark.parametrize("at", ["2026-03-01T00:00:00Z", "2026-02-10T12:00:00Z", "2026-02-03T00:00:00Z"])
+def test_a_ranges_members_taken_from_the_standing_at_its_end_equal_those_read(
+    app: Any, client: Any, project: Any, at: str
+) -> None:
+    """A range's page reads the standing at its end first; its enrolments, pairings and
+    sessions are the range's members (who is in the program whatever the range's start)."""
+    post(client, *program_statements())
+    project()
+    window = Window(f.PROGRAM, since_us=us("2026-02-04T00:00:00Z")).at(us(at))
+    with app.extensions["lrs"].store.db.read() as cur:
+        standing = mentoring.read_program(cur, replace(window, since_us=None), per_actor_activity=True)
+        given = mentoring.read_program(cur, window, members=standing.members_so_far())
+        read = mentoring.read_program(cur, window)
+    assert read.members and sorted(given.members or []) == sorted(read.members)
+    assert (given.mentors, given.mentees, given.pairs) == (read.mentors, read.mentees, read.pairs)

@@ -181,10 +181,12 @@ class Reader:
                 return None
             # each window's facts read once, every figure of the page computed from them
             # statuses and totals only: the activity kinds read per actor, not grouped
-            overview = program_overview(cur, scope, at_us=at_us, settings=self.settings, per_actor_activity=True)
+            standing_read = standing_facts(cur, standing_scope, at_us=at_us, settings=self.settings,
+                                           per_actor_activity=True) if ranged else None
+            overview = program_overview(cur, scope, at_us=at_us, settings=self.settings, per_actor_activity=True,
+                                        members=standing_read.members_so_far() if standing_read else None)
             summary, weekly, in_range = overview.summary, overview.weekly, overview.facts
-            facts = standing_facts(cur, standing_scope, at_us=at_us, settings=self.settings,
-                                   per_actor_activity=True) if ranged else in_range
+            facts = standing_read or in_range
             standing = summary_of(facts, [], at_us, self.settings, _end(standing_scope, at_us)) \
                 if ranged else summary
             progress = {m: status_of(facts, m, at_us, self.settings) for m in facts.mentees}
